@@ -1,0 +1,4 @@
+/**
+ * JMH benchmarks.
+ */
+package io.tachyon.bench;

@@ -1,0 +1,4 @@
+/**
+ * Conformance: the packetdrill interpreter and replay comparison (a later issue).
+ */
+package io.tachyon.conformance;

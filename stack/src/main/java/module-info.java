@@ -1,0 +1,15 @@
+/**
+ * The Tachyon stack: wire formats, pcap files, the packet driver SPI with its built-in drivers, and the clock.
+ */
+module io.tachyon.stack
+{
+    requires org.agrona;
+    requires io.netty.buffer;
+
+    exports io.tachyon.time;
+    exports io.tachyon.wire;
+    exports io.tachyon.pcap;
+    exports io.tachyon.driver;
+    exports io.tachyon.driver.memory;
+    exports io.tachyon.driver.pcap;
+}

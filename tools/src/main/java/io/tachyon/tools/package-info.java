@@ -1,0 +1,4 @@
+/**
+ * The command-line tools behind ./tachyon: decode, demo.
+ */
+package io.tachyon.tools;
