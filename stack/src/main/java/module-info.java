@@ -7,9 +7,5 @@ module io.tachyon.stack
     requires io.netty.buffer;
 
     exports io.tachyon.time;
-    exports io.tachyon.wire;
-    exports io.tachyon.pcap;
     exports io.tachyon.driver;
-    exports io.tachyon.driver.memory;
-    exports io.tachyon.driver.pcap;
 }
