@@ -199,7 +199,7 @@ class PcapCorruptionTest
                             {
                                 final byte[] damaged = file.clone();
                                 damaged[piece.start() + field + b] ^= (byte) mask;
-                                final Captures.Result result = Captures.readAll(damaged);
+                                final Captures.Result result = Captures.readAll(damaged, 4096);
                                 assertStartsWith(full, result, packetsBefore(pieces, piece.start()));
                                 if (result.error() != null)
                                 {
