@@ -78,7 +78,8 @@ class PcapRoundTripTest
     Arbitrary<List<Captures.Packet>> packets()
     {
         final Arbitrary<byte[]> data = Arbitraries.bytes().array(byte[].class).ofMaxSize(1600);
-        final Arbitrary<Integer> extra = Arbitraries.oneOf(Arbitraries.just(0), Arbitraries.integers().between(1, 9000));
+        final Arbitrary<Integer> extra =
+            Arbitraries.oneOf(Arbitraries.just(0), Arbitraries.integers().between(1, 9000));
         final Arbitrary<Long> timestamps = Arbitraries.oneOf(
             Arbitraries.longs().between(0, MAX_CLASSIC_NS),
             Arbitraries.longs().between(1_700_000_000_000_000_000L, 1_800_000_000_000_000_000L),

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.lang.reflect.Method;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -34,6 +35,7 @@ class PcapStreamingTest
             long writtenBytes = 0;
             try (PcapWriter writer = PcapWriter.create(file, format, LinkType.ETHERNET, 1514, ByteOrder.nativeOrder()))
             {
+                final long allocatedBefore = allocatedBytes();
                 for (int i = 0; i < RECORDS; i++)
                 {
                     final int length = 14 + random.nextInt(i % 1000 == 0 ? 2000 : 200);
@@ -46,6 +48,7 @@ class PcapStreamingTest
                     writtenBytes += kept;
                     writer.write(frame, 0, length, 1_700_000_000_000_000_000L + i * 1000L);
                 }
+                assertAllocationFree(allocatedBefore, "writing " + format);
                 assertEquals(RECORDS, writer.recordCount());
                 writer.flush();
                 assertEquals(Files.size(file), writer.bytesWritten());
@@ -57,6 +60,7 @@ class PcapStreamingTest
             try (PcapReader reader = PcapReader.open(file))
             {
                 assertEquals(format, reader.format());
+                final long allocatedBefore = allocatedBytes();
                 while (reader.next())
                 {
                     readSum = checksum(readSum, reader.segment(), reader.dataOffset(), reader.capturedLength());
@@ -66,12 +70,53 @@ class PcapStreamingTest
                     assertEquals(count, reader.recordNumber());
                 }
                 assertFalse(reader.next());
+                assertAllocationFree(allocatedBefore, "reading " + format);
             }
             assertEquals(RECORDS, count, format.toString());
             assertEquals(writtenBytes, readBytes);
             assertEquals(writtenSum, readSum);
             assertTrue(writtenBytes > 10_000_000L);
         }
+    }
+
+    private static final Object THREAD_BEAN;
+    private static final Method ALLOCATED_BYTES;
+
+    static
+    {
+        // Reflection: the test sources compile inside the io.tachyon.stack module, which does not read
+        // java.management; the tests themselves run on the class path.
+        try
+        {
+            THREAD_BEAN = Class.forName("java.lang.management.ManagementFactory")
+                .getMethod("getThreadMXBean").invoke(null);
+            ALLOCATED_BYTES = Class.forName("com.sun.management.ThreadMXBean")
+                .getMethod("getCurrentThreadAllocatedBytes");
+            allocatedBytes();
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
+
+    private static long allocatedBytes()
+    {
+        try
+        {
+            return (Long) ALLOCATED_BYTES.invoke(THREAD_BEAN);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    /** Under one byte per record (any per-record object is 16+): nothing is allocated per record. */
+    private static void assertAllocationFree(final long before, final String what)
+    {
+        final long allocated = allocatedBytes() - before;
+        assertTrue(allocated < RECORDS, what + " allocated " + allocated + " bytes for " + RECORDS + " records");
     }
 
     private static long checksum(final long sum, final MemorySegment segment, final long offset, final int length)
