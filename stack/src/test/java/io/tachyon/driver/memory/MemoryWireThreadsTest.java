@@ -1,5 +1,6 @@
 package io.tachyon.driver.memory;
 
+import io.tachyon.driver.DriverException;
 import io.tachyon.driver.DriverQueue;
 import io.tachyon.driver.FrameBatch;
 import io.tachyon.driver.PacketDriver;
@@ -10,6 +11,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -57,6 +59,60 @@ class MemoryWireThreadsTest
             assertEquals(FRAMES, wire.bToA().delivered());
             assertEquals(0L, wire.aToB().lost());
             assertEquals(0, wire.aToB().inFlight());
+        }
+    }
+
+    @Test
+    void shouldGiveAPollerIllegalStateWhenItsEndpointClosesUnderIt() throws InterruptedException
+    {
+        try (MemoryWire wire = MemoryWire.of(new SystemClock()))
+        {
+            WireTestSupport.startBoth(wire);
+            final DriverQueue q = wire.endpointA().queue(0);
+            final AtomicReference<String> outcome = new AtomicReference<>();
+            final AtomicLong rounds = new AtomicLong();
+            final Thread poller = new Thread(() ->
+            {
+                final FrameBatch batch = new FrameBatch(32);
+                final long deadline = System.nanoTime() + DEADLINE_NS;
+                try
+                {
+                    while (System.nanoTime() - deadline < 0L)
+                    {
+                        final int got = q.acquire(batch, batch.remaining());
+                        for (int i = 0; i < got; i++)
+                        {
+                            batch.length(i, 60);
+                        }
+                        q.transmit(batch);
+                        q.receive(batch);
+                        q.releaseAll(batch);
+                        rounds.incrementAndGet();
+                    }
+                    outcome.set("the poller never saw the close");
+                }
+                catch (final DriverException e)
+                {
+                    outcome.set(e.reason().name());
+                }
+                catch (final RuntimeException e)
+                {
+                    outcome.set(e.toString());
+                }
+            }, "poller");
+            poller.start();
+            final long deadline = System.nanoTime() + DEADLINE_NS;
+            while (rounds.get() < 10_000 && System.nanoTime() - deadline < 0L)
+            {
+                Thread.onSpinWait();
+            }
+            wire.endpointA().close();
+            assertTrue(poller.join(Duration.ofSeconds(30)), "the poller stopped");
+            assertEquals("ILLEGAL_STATE", outcome.get());
+            // B keeps working: what it sends to the closed A is counted as lost.
+            final long lostBefore = wire.bToA().lost();
+            WireTestSupport.send(wire.endpointB(), WireTestSupport.frame(1, 60));
+            assertEquals(lostBefore + 1L, wire.bToA().lost());
         }
     }
 

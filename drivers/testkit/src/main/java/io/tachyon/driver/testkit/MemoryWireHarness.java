@@ -1,6 +1,7 @@
 package io.tachyon.driver.testkit;
 
 import io.tachyon.driver.DriverQueue;
+import io.tachyon.driver.DriverState;
 import io.tachyon.driver.FrameBatch;
 import io.tachyon.driver.PacketDriver;
 import io.tachyon.driver.memory.MemoryWire;
@@ -19,6 +20,9 @@ import java.util.List;
  * stalled, and advances the virtual clock by a microsecond.
  * <p>
  * {@link #stallTx()} stops draining B, so the A-to-B in-flight queue fills and A's {@code transmit} accepts a prefix.
+ * <p>
+ * {@link #asFileDriver()} makes a harness that behaves like one over a file driver (a PcapDriver): frames may be
+ * injected only before open, and what A sent is observed only after A is closed. It exercises the kit's file path.
  */
 public final class MemoryWireHarness implements DriverHarness
 {
@@ -37,6 +41,7 @@ public final class MemoryWireHarness implements DriverHarness
     private final FrameBatch peerBatch;
     private final ArrayDeque<byte[]> pending = new ArrayDeque<>();
     private final List<byte[]> observed = new ArrayList<>();
+    private final boolean live;
     private boolean stalled;
 
     /**
@@ -55,12 +60,30 @@ public final class MemoryWireHarness implements DriverHarness
      */
     public MemoryWireHarness(final MemoryWireConfig config)
     {
+        this(config, true);
+    }
+
+    private MemoryWireHarness(final MemoryWireConfig config, final boolean live)
+    {
+        this.live = live;
         wire = new MemoryWire(config, clock);
         peer = wire.endpointB();
         peer.open();
         peer.start();
         peerQueue = peer.queue(0);
         peerBatch = new FrameBatch(config.maxBurst());
+    }
+
+    /**
+     * A harness over a wire built from {@link #KIT_CONFIG} that behaves like one over a file driver:
+     * {@link #injectsLive()} and {@link #observesLive()} are false, {@link #inject(List)} refuses to run once the
+     * driver is open, and {@link #transmitted(int)} closes the driver before reporting.
+     *
+     * @return the harness.
+     */
+    public static MemoryWireHarness asFileDriver()
+    {
+        return new MemoryWireHarness(KIT_CONFIG, false);
     }
 
     /**
@@ -82,18 +105,23 @@ public final class MemoryWireHarness implements DriverHarness
     @Override
     public boolean injectsLive()
     {
-        return true;
+        return live;
     }
 
     @Override
     public boolean observesLive()
     {
-        return true;
+        return live;
     }
 
     @Override
     public void inject(final List<byte[]> frames)
     {
+        if (!live && driver().state() != DriverState.CREATED)
+        {
+            throw new IllegalStateException("a file-style harness injects only before open; the driver is "
+                + driver().state());
+        }
         for (final byte[] f : frames)
         {
             pending.add(f.clone());
@@ -104,6 +132,10 @@ public final class MemoryWireHarness implements DriverHarness
     @Override
     public List<byte[]> transmitted(final int expected)
     {
+        if (!live)
+        {
+            driver().close(); // frames already on the wire still reach B
+        }
         final long deadline = System.nanoTime() + pollTimeout().toNanos();
         while (observed.size() < expected && System.nanoTime() - deadline < 0L)
         {
