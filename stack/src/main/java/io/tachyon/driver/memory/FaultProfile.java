@@ -57,7 +57,8 @@ public record FaultProfile(
         }
         if (jitterNs == Long.MAX_VALUE)
         {
-            throw new DriverException(DriverException.Reason.BAD_CONFIGURATION, "jitterNs=" + jitterNs + " is too large");
+            throw new DriverException(DriverException.Reason.BAD_CONFIGURATION,
+                "jitterNs=" + jitterNs + " is too large");
         }
     }
 

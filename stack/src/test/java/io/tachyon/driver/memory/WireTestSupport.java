@@ -69,7 +69,8 @@ final class WireTestSupport
         assertEquals(frames.length, q.acquire(batch, frames.length), "acquire");
         for (int i = 0; i < frames.length; i++)
         {
-            MemorySegment.copy(MemorySegment.ofArray(frames[i]), 0L, batch.segment(i), batch.offset(i), frames[i].length);
+            final byte[] f = frames[i];
+            MemorySegment.copy(MemorySegment.ofArray(f), 0L, batch.segment(i), batch.offset(i), f.length);
             batch.length(i, frames[i].length);
         }
         assertEquals(frames.length, q.transmit(batch), "transmit accepted");
