@@ -8,4 +8,5 @@ module io.tachyon.stack
 
     exports io.tachyon.time;
     exports io.tachyon.driver;
+    exports io.tachyon.wire;
 }
