@@ -42,7 +42,8 @@ class FixtureFramesTest
         int compared = 0;
         for (final Path file : files)
         {
-            final byte[] frame = file.toString().endsWith(".dat") ? SharedCorpus.hexFrame(file) : SharedCorpus.read(file);
+            final byte[] frame = file.toString().endsWith(".dat")
+                ? SharedCorpus.hexFrame(file) : SharedCorpus.read(file);
             final Malformed result = dissect(frame);
             assertNotNull(result, file.toString());
             assertTrue(dissector.has(Layer.ETHERNET), file + " has an Ethernet header");
@@ -169,7 +170,8 @@ class FixtureFramesTest
     @Test
     void shouldTakeIpv4PayloadLengthFromTotalLengthNotTrailer()
     {
-        final byte[] frame = SharedCorpus.hexFrame(SharedCorpus.pcaps().resolve("pcapplusplus/packet_trailer_ipv4.dat"));
+        final byte[] frame =
+            SharedCorpus.hexFrame(SharedCorpus.pcaps().resolve("pcapplusplus/packet_trailer_ipv4.dat"));
         assertEquals(Malformed.OK, dissect(frame));
         final Ipv4Flyweight ip = dissector.ipv4();
         assertEquals(40, ip.totalLength());

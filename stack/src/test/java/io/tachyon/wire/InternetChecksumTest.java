@@ -93,10 +93,9 @@ class InternetChecksumTest
         final byte[] shifted = new byte[data.length + alignment];
         System.arraycopy(data, 0, shifted, alignment, data.length);
         final MemorySegment segment = MemorySegment.ofArray(shifted);
-        final int expected = referenceSum(data, 0, data.length);
-        assertEquals(expected == 0 && data.length > 0 ? 0 : expected,
-            InternetChecksum.sum(segment, alignment, data.length));
         assertEquals(referenceSum(data, 0, data.length), InternetChecksum.sum(segment, alignment, data.length));
+        assertEquals(referenceSum(data, 0, data.length), InternetChecksum.sum(segment.asSlice(alignment), 0,
+            data.length), "a segment sliced to the data: no read past its end");
     }
 
     @Property(seed = "20261122")
@@ -128,7 +127,8 @@ class InternetChecksumTest
 
     @Property(seed = "20261122")
     void shouldUpdate16IncrementallyAsFullRecomputation(@ForAll @Size(min = 4, max = 120) final byte[] raw,
-        @ForAll @IntRange(min = 0, max = 1000) final int where, @ForAll @IntRange(min = 0, max = 0xFFFF) final int value)
+        @ForAll @IntRange(min = 0, max = 1000) final int where,
+        @ForAll @IntRange(min = 0, max = 0xFFFF) final int value)
     {
         final int even = raw.length & ~1;
         final byte[] data = java.util.Arrays.copyOf(raw, even);
