@@ -82,8 +82,9 @@ public final class FrameDissector
      * @param segment the memory holding the frame.
      * @param offset the frame's first byte.
      * @param length the captured length.
-     * @return {@link Malformed#OK} or the first reason met.
-     * @throws IllegalArgumentException for another link type.
+     * @return {@link Malformed#OK} or the first reason met; for any other link type (which comes from a file, so it
+     *     is input, not a programming error) nothing is parsed, {@link #layer()} is {@code NONE} and
+     *     {@link #unsupported()} is true.
      */
     public Malformed dissect(final int linkType, final MemorySegment segment, final long offset, final int length)
     {
@@ -93,7 +94,12 @@ public final class FrameDissector
             case LINKTYPE_LINUX_SLL -> dissectLinuxSll(segment, offset, length);
             case LINKTYPE_IPV4 -> dissectIpv4(segment, offset, length);
             case LINKTYPE_RAW -> dissectRawIp(segment, offset, length);
-            default -> throw new IllegalArgumentException("unsupported pcap link type " + linkType);
+            default ->
+            {
+                reset();
+                unsupported = true;
+                yield Malformed.OK;
+            }
         };
     }
 

@@ -25,7 +25,8 @@ import java.time.format.DateTimeFormatter;
  * <p>
  * With {@code --fields}, one tab-separated line per frame instead, for programs (and for the test that compares
  * decode with tshark): number, ip.src, ip.dst, ip.proto, src port, dst port, tcp flags (hex), tcp seq, tcp ack,
- * ip total length, tcp payload length, udp length, captured length; empty where a field does not apply.
+ * ip total length, tcp payload length, udp length, captured length, malformation reason; empty where a field does
+ * not apply.
  * <p>
  * Exit status: 0 when the whole file was read; 2, with a message on standard error naming the byte offset, when the
  * file cannot be opened or is corrupt (the frames before the damage are still printed).
@@ -109,8 +110,8 @@ public final class Decode
         catch (final PcapFormatException ex)
         {
             out.flush();
-            err.println("tachyon decode: " + file + ": corrupt capture at byte " + ex.byteOffset() + ": "
-                + ex.getMessage());
+            err.println("tachyon decode: " + file + ": " + ex.getMessage() + " (byte offset " + ex.byteOffset()
+                + "; the frames before it were decoded)");
             return 2;
         }
         catch (final NoSuchFileException ex)
@@ -332,6 +333,7 @@ public final class Decode
         if (!d.has(FrameDissector.Layer.IPV4))
         {
             line.append("\t\t\t\t\t\t\t\t\t\t\t\t").append(reader.capturedLength());
+            appendMalformed();
             return;
         }
         final Ipv4Flyweight ip = d.ipv4();
@@ -368,6 +370,16 @@ public final class Decode
             line.append(d.udp().udpLength());
         }
         line.append('\t').append(reader.capturedLength());
+        appendMalformed();
+    }
+
+    private void appendMalformed()
+    {
+        line.append('\t');
+        if (!dissector.malformed().isOk())
+        {
+            line.append(dissector.malformed().name());
+        }
     }
 
     private static int tcpPayloadLength(final Ipv4Flyweight ip, final TcpFlyweight tcp)

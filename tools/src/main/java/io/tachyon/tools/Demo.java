@@ -219,7 +219,7 @@ public final class Demo
             final long elapsedNs = clock.nanoTime() - startNs;
             report(out, wire.aToB(), "A -> B");
             report(out, wire.bToA(), "B -> A");
-            out.printf("B echoed %d datagrams and dropped %d damaged frames (bad checksum or header).%n",
+            out.printf("B echoed %d datagrams; A and B dropped %d damaged frames between them (bad checksum or header; damage to the Ethernet header goes unnoticed, as on a real link without FCS checks).%n",
                 echoed, badFrames);
             out.printf("A got %d echoes back (%.2f%% of %d sent), %d duplicate echoes ignored.%n",
                 rttCount, 100.0 * rttCount / frames, frames, duplicateEchoes);
