@@ -9,4 +9,5 @@ module io.tachyon.stack
     exports io.tachyon.time;
     exports io.tachyon.driver;
     exports io.tachyon.pcap;
+    exports io.tachyon.driver.pcap;
 }
