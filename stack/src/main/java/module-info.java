@@ -10,4 +10,5 @@ module io.tachyon.stack
     exports io.tachyon.driver;
     exports io.tachyon.pcap;
     exports io.tachyon.driver.pcap;
+    exports io.tachyon.driver.memory;
 }
