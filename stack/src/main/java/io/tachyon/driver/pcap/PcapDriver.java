@@ -208,6 +208,9 @@ public final class PcapDriver implements PacketDriver
         catch (final RuntimeException ex)
         {
             releaseResources();
+            pool = null;
+            reader = null;
+            writer = null;
             pending = false;
             exhausted = false;
             throw ex;
