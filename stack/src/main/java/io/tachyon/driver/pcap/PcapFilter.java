@@ -90,6 +90,10 @@ public final class PcapFilter
         {
             return ALL;
         }
+        if (lower.equals("src") || lower.equals("dst"))
+        {
+            throw bad(spec, "no address after '" + rest + "'; " + SYNTAX);
+        }
         if (lower.startsWith("src ") || lower.startsWith("dst "))
         {
             source = lower.startsWith("src ");
