@@ -576,6 +576,64 @@ class PcapDriverTest
         driver.close();
     }
 
+    @Test
+    void shouldGiveAPollerIllegalStateWhenClosedFromAnotherThread() throws Exception
+    {
+        final List<Out> records = new ArrayList<>();
+        for (int i = 0; i < 50_000; i++)
+        {
+            records.add(new Out(frame(i, 200), T0 + i));
+        }
+        final Path in = capture(LinkType.ETHERNET, records);
+        int interrupted = 0;
+        for (int round = 0; round < 5; round++)
+        {
+            final PcapDriver driver = started(PcapDriverConfig.builder().input(in)
+                .output(dir.resolve("close-" + round + ".pcap"), PcapFormat.PCAP_NANOS).build(), new VirtualClock(T0));
+            final DriverQueue q = driver.queue(0);
+            final java.util.concurrent.CountDownLatch polling = new java.util.concurrent.CountDownLatch(1);
+            final java.util.concurrent.atomic.AtomicReference<Throwable> seen =
+                new java.util.concurrent.atomic.AtomicReference<>();
+            final Thread poller = new Thread(() ->
+            {
+                final FrameBatch batch = new FrameBatch(32);
+                try
+                {
+                    while (true)
+                    {
+                        q.receive(batch);
+                        while (!batch.isEmpty())
+                        {
+                            q.transmit(batch);
+                        }
+                        polling.countDown();
+                        if (driver.endOfCapture())
+                        {
+                            return;
+                        }
+                    }
+                }
+                catch (final Throwable t)
+                {
+                    seen.set(t);
+                }
+            });
+            poller.start();
+            polling.await();
+            driver.close();
+            poller.join(10_000);
+            assertFalse(poller.isAlive());
+            final Throwable t = seen.get();
+            if (t != null)
+            {
+                final DriverException ex = assertInstanceOf(DriverException.class, t, String.valueOf(t));
+                assertEquals(DriverException.Reason.ILLEGAL_STATE, ex.reason(), ex.getMessage());
+                interrupted++;
+            }
+        }
+        assertTrue(interrupted > 0, "close() came after the replay ended in every round; nothing was tested");
+    }
+
     // ------------------------------------------------------------------------------------------------ config
 
     @Test
