@@ -7,6 +7,8 @@ import io.tachyon.driver.memory.FaultProfile;
 import io.tachyon.driver.memory.MemoryWire;
 import io.tachyon.driver.memory.MemoryWireConfig;
 import io.tachyon.driver.memory.WireDirection;
+import io.tachyon.driver.pcap.CaptureDriver;
+import io.tachyon.pcap.PcapFormat;
 import io.tachyon.time.VirtualClock;
 import io.tachyon.wire.ChecksumVerdict;
 import io.tachyon.wire.EthernetFlyweight;
@@ -14,7 +16,10 @@ import io.tachyon.wire.FrameDissector;
 import io.tachyon.wire.Ipv4Flyweight;
 import io.tachyon.wire.UdpFlyweight;
 
+import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -55,7 +60,7 @@ public final class Demo
     /**
      * Runs the demo.
      *
-     * @param args {@code [--frames N] [--seed S] [--loss P]}.
+     * @param args {@code [--frames N] [--seed S] [--loss P] [--capture FILE]}.
      * @param out  where the report goes.
      * @param err  where errors go.
      * @return 0, or 2 for bad arguments.
@@ -65,6 +70,7 @@ public final class Demo
         int frames = 10_000;
         long seed = 42;
         double loss = 0.02;
+        Path capture = Path.of(System.getProperty("java.io.tmpdir"), "tachyon-demo.pcapng");
         try
         {
             for (int i = 0; i < args.length; i++)
@@ -74,6 +80,7 @@ public final class Demo
                     case "--frames" -> frames = Integer.parseInt(value(args, ++i, "--frames"));
                     case "--seed" -> seed = Long.parseLong(value(args, ++i, "--seed"));
                     case "--loss" -> loss = Double.parseDouble(value(args, ++i, "--loss"));
+                    case "--capture" -> capture = Path.of(value(args, ++i, "--capture"));
                     default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'");
                 }
             }
@@ -89,10 +96,15 @@ public final class Demo
         catch (final IllegalArgumentException ex)
         {
             err.println("tachyon demo: " + ex.getMessage() + " (usage: ./tachyon demo [--frames N] [--seed S] "
-                + "[--loss P])");
+                + "[--loss P] [--capture FILE])");
             return 2;
         }
-        new Demo().exchange(frames, seed, loss, out);
+        new Demo().exchange(frames, seed, loss, capture, out);
+        final ByteArrayOutputStream decoded = new ByteArrayOutputStream();
+        Decode.run(new String[] {capture.toString()}, new PrintStream(decoded, true, StandardCharsets.UTF_8), err);
+        out.println("Host A's traffic was recorded by CaptureDriver to " + capture + "; its first frames, as "
+            + "./tachyon decode prints them:");
+        decoded.toString(StandardCharsets.UTF_8).lines().limit(4).forEach(line -> out.println("  " + line));
         return 0;
     }
 
@@ -105,7 +117,8 @@ public final class Demo
         return args[index];
     }
 
-    private void exchange(final int frames, final long seed, final double loss, final PrintStream out)
+    private void exchange(final int frames, final long seed, final double loss, final Path capture,
+        final PrintStream out)
     {
         final VirtualClock clock = new VirtualClock();
         final FaultProfile faults = FaultProfile.NONE
@@ -131,7 +144,7 @@ public final class Demo
 
         try (MemoryWire wire = new MemoryWire(config, clock))
         {
-            final PacketDriver a = wire.endpointA();
+            final PacketDriver a = CaptureDriver.oneFile(wire.endpointA(), capture, PcapFormat.PCAPNG, clock);
             final PacketDriver b = wire.endpointB();
             a.open();
             b.open();
@@ -217,6 +230,7 @@ public final class Demo
                 clock.advance(TICK_NS);
             }
             final long elapsedNs = clock.nanoTime() - startNs;
+            a.close();
             report(out, wire.aToB(), "A -> B");
             report(out, wire.bToA(), "B -> A");
             out.printf("B echoed %d datagrams; A and B dropped %d damaged frames between them (bad checksum or header; damage to the Ethernet header goes unnoticed, as on a real link without FCS checks).%n",
