@@ -267,19 +267,22 @@ public final class Stat
         out.println("stacks under " + directory + ":");
         for (final Path file : stacks)
         {
-            String state;
-            try (CountersReader reader = CountersReader.open(file))
-            {
-                state = "pid " + reader.pid() + ", " + status(reader);
-            }
-            catch (final IOException ex)
-            {
-                state = "unreadable: " + ex.getMessage();
-            }
-            out.println("    " + stackName(file) + ": " + state);
+            out.println("    " + stackName(file) + ": " + summary(file));
         }
         out.println("choose one: ./tachyon stat NAME");
         return 0;
+    }
+
+    private String summary(final Path file)
+    {
+        try (CountersReader reader = CountersReader.open(file))
+        {
+            return "pid " + reader.pid() + ", " + status(reader);
+        }
+        catch (final IOException ex)
+        {
+            return "unreadable: " + ex.getMessage();
+        }
     }
 
     private String status(final CountersReader reader)
