@@ -12,4 +12,5 @@ module io.tachyon.stack
     exports io.tachyon.driver.memory;
     exports io.tachyon.wire;
     exports io.tachyon.driver.pcap;
+    exports io.tachyon.counters;
 }

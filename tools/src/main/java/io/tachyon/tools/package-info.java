@@ -1,4 +1,4 @@
 /**
- * The command-line tools behind ./tachyon: decode, demo.
+ * The command-line tools behind ./tachyon: decode, demo, stat.
  */
 package io.tachyon.tools;
