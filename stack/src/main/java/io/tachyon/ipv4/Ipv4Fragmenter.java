@@ -19,8 +19,9 @@ import java.util.Objects;
  * Rules followed (RFC 791):
  * <ul>
  *   <li>A datagram that fits ({@code totalLength <= mtu}) is one piece, copied unchanged.</li>
- *   <li>"If the Don't Fragment flag is set, then internet fragmentation of this datagram is NOT permitted":
- *       {@link #start} returns {@link #DONT_FRAGMENT} and nothing is written.</li>
+ *   <li>RFC 791 does not permit fragmenting a datagram whose Don't Fragment flag is set: {@link #start} returns
+ *       {@link #DONT_FRAGMENT} and nothing is written (the caller drops it, or sends ICMP Fragmentation Needed if
+ *       it forwards).</li>
  *   <li>Every fragment but the last carries a multiple of 8 payload bytes, as many as fit the MTU; MF is set on
  *       all but the last (the last keeps the original's MF, so a fragment can be fragmented again); Fragment
  *       Offset is the original's offset plus the position in 8-byte units; Identification, TOS, TTL, protocol

@@ -10,6 +10,7 @@ import java.util.Objects;
 
 /**
  * Bounded, allocation-free reassembly of IPv4 fragments (RFC 791 §3.2, RFC 1122 §3.3.2), one fragment at a time.
+ * The caller has already checked the header checksum and that the datagram is for us; the reassembler does not.
  * <p>
  * <b>Use.</b> Hand every received IPv4 datagram that is a fragment (MF set or a non-zero offset) to
  * {@link #accept(MemorySegment, long, int, long)} with the current time. When it returns {@link Outcome#COMPLETE},
@@ -24,23 +25,27 @@ import java.util.Objects;
  * <p>
  * <b>Policies.</b> Every policy ends in a counted outcome; nothing here throws for any packet content.
  * <ul>
- *   <li><em>Overlap</em> (RFC 5722's rule for IPv6, applied to IPv4; RFC 1858 shows overlap is an attack): "if
- *       any of the fragments being reassembled overlap with any other fragments being reassembled for the same
- *       packet, reassembly of that packet must be abandoned and all the fragments that have been received for
- *       that packet must be discarded". The datagram's memory is freed and its key is remembered (poisoned)
+ *   <li><em>Overlap</em>: RFC 5722's rule for IPv6, applied to IPv4 as Linux has done since 2018: if any
+ *       fragments of a datagram overlap, its reassembly is abandoned and every fragment received for it, and
+ *       every one still to come, is silently discarded. RFC 1122 §3.3.2 still allows overlap (retransmissions
+ *       re-packetized under the same identification), but no modern sender does that, and RFC 1858 shows
+ *       overlap is how filters are evaded. The datagram's memory is freed and its key is remembered (poisoned)
  *       until the datagram's own deadline, so the rest of its fragments are dropped too
- *       ({@link #overlapsDropped()}, {@link #poisonedDropped()}).</li>
+ *       ({@link #overlapsDropped()}, {@link #poisonedDropped()}). A poisoned key also ends at that deadline,
+ *       silently: no ICMP for a datagram we dropped.</li>
  *   <li><em>Exact duplicates</em> (same offset and length as a fragment already held): ignored, counted
- *       ({@link #duplicates()}). Links and retransmitting middleboxes duplicate packets; RFC 5722 §4 excludes
- *       exact duplicates from the overlap rule too. Their content is not compared: the first copy wins.</li>
- *   <li><em>The last fragment</em> (MF = 0) fixes the payload length ("the total data length is computed" from
- *       it, RFC 791). A later last fragment that ends elsewhere, a last fragment ending before data already held,
+ *       ({@link #duplicates()}). Links and retransmitting middleboxes duplicate packets; RFC 5722 §4 lets an
+ *       implementation drop exact duplicates while keeping the other fragments. Their content is not compared:
+ *       the first copy wins.</li>
+ *   <li><em>The last fragment</em> (MF = 0) fixes the payload length (RFC 791 computes the total data length
+ *       from it). A later last fragment that ends elsewhere, a last fragment ending before data already held,
  *       or a fragment with data beyond the fixed end, makes the datagram inconsistent: it is dropped and poisoned
  *       ({@link #inconsistentDropped()}).</li>
- *   <li><em>Bad length</em>: a fragment with MF set must carry a non-zero multiple of 8 bytes (RFC 791: fragments
- *       are made "on 8 octet boundaries"), and an IPv4 header must be well formed with its whole Total Length
- *       present. Such a fragment alone is dropped ({@link #badLengthDropped()}, {@link #malformedDropped()}); the
- *       datagram it claims to belong to is untouched and will complete or time out.</li>
+ *   <li><em>Bad length</em>: a fragment with MF set must carry a non-zero multiple of 8 bytes (RFC 791 counts
+ *       offsets in 8-octet units, so every fragment but the last carries a whole number of them), and an IPv4
+ *       header must be well formed with its whole Total Length present. Such a fragment alone is dropped
+ *       ({@link #badLengthDropped()}, {@link #malformedDropped()}); the datagram it claims to belong to is
+ *       untouched and will complete or time out.</li>
  *   <li><em>Too big</em>: data beyond {@code maxDatagramSize - 20} or a first header plus payload above
  *       {@code maxDatagramSize} (the "ping of death") drops and poisons the datagram ({@link #tooBigDropped()}).
  *       </li>
@@ -51,13 +56,17 @@ import java.util.Objects;
  *       the fragment belongs to. Like Linux, and unlike refusing new datagrams, this cannot be starved forever: a
  *       flood of forged fragments displaces itself, and a real datagram that completes within the time the
  *       flood takes to cycle through the table still completes. Eviction sends nothing (no ICMP).</li>
- *   <li><em>Timeout</em> (RFC 1122 §3.3.2: "a fixed timeout"; see {@link Ipv4ReassemblyConfig#DEFAULT_TIMEOUT_NS}
- *       for why 30 s): the timer starts at a datagram's first fragment and is not restarted by later ones, as in
- *       Linux, so a trickle of fragments cannot keep a datagram alive. A datagram is freed when
- *       {@code nowNs - firstNs >= timeoutNs} ({@link #timeouts()}). Only if its fragment with offset 0 was
- *       received (RFC 792: code 1 "fragment reassembly time exceeded"; RFC 1122 §3.2.2.4 says it is sent only
- *       then) the {@link TimeoutListener} is given the first fragment's header and first 8 payload bytes to quote
- *       in an ICMP Time Exceeded message ({@link #timeoutsReported()}).</li>
+ *   <li><em>Timeout</em>: RFC 1122 §3.3.2 asks for a fixed reassembly timeout, after which the partial datagram
+ *       is discarded and, if fragment zero has been received, ICMP Time Exceeded is sent to the source (see
+ *       {@link Ipv4ReassemblyConfig#DEFAULT_TIMEOUT_NS} for why 30 s). The timer starts at a datagram's first
+ *       fragment and is not restarted by later ones, as in Linux, so a trickle of fragments cannot keep a
+ *       datagram alive. A datagram is freed when {@code nowNs - firstNs >= timeoutNs} ({@link #timeouts()}).
+ *       Only if its fragment with offset 0 was received is the {@link TimeoutListener} given that fragment's
+ *       header and first 8 payload bytes, to quote in an ICMP Time Exceeded message, code 1 "fragment reassembly
+ *       time exceeded" (RFC 792) ({@link #timeoutsReported()}). RFC 1122 notes the first fragment's header must
+ *       be kept for exactly this, so it is stored apart from the data.</li>
+ *   <li><em>After completion</em> the datagram is forgotten, as in Linux: a late copy of one of its fragments
+ *       starts a new datagram, which will time out unless the sender really reuses the identification.</li>
  * </ul>
  * A datagram that is not a fragment (MF = 0, offset 0) passes through untouched ({@link Outcome#NOT_FRAGMENT},
  * the view is the input) and does not disturb a reassembly with the same key, as in Linux. ECN bits of later

@@ -5,8 +5,8 @@ package io.tachyon.ipv4;
  * construction.
  * <p>
  * Heap bookkeeping (not counted in {@code memoryBytes}) is about
- * {@code maxDatagrams * (maxFragmentsPerDatagram * 8 + 4 * ceil(maxDatagramSize / 512) + 80)} bytes: 256 KiB
- * for the defaults.
+ * {@code maxDatagrams * (maxFragmentsPerDatagram * 8 + 4 * ceil(maxDatagramSize / 512) + 80)} bytes: about
+ * 400 KiB for the defaults.
  *
  * @param memoryBytes the total off-heap memory of the reassembler, allocated once: one output buffer of
  *     {@code maxDatagramSize} bytes, the first-fragment header store ({@code 60} bytes per datagram), a 68-byte
@@ -17,8 +17,9 @@ package io.tachyon.ipv4;
  *     default 256.
  * @param maxFragmentsPerDatagram how many distinct fragments one datagram may have, {@code [2, 8192]}; default 128
  *     (a 65,535-byte datagram over a 576-byte MTU is 119 fragments).
- * @param maxDatagramSize the largest reassembled datagram (header and payload), {@code [68, 65535]}; default 65,535,
- *     the largest an IPv4 total length can say.
+ * @param maxDatagramSize the largest reassembled datagram (header and payload), RFC 1122's EMTU_R,
+ *     {@code [576, 65535]} (RFC 1122 §3.3.2: EMTU_R "MUST be greater than or equal to 576" and "SHOULD be
+ *     either configurable or indefinite"); default 65,535, the largest an IPv4 total length can say.
  * @param timeoutNs how long a datagram may stay incomplete, counted from its first fragment, in nanoseconds,
  *     {@code [1 ms, 255 s]}; default 30 s.
  */
@@ -35,11 +36,13 @@ public record Ipv4ReassemblyConfig(
     public static final int MAX_IPV4_DATAGRAM = 65_535;
     /** Smallest datagram every IPv4 module must forward unfragmented (RFC 791). */
     public static final int MIN_IPV4_MTU = 68;
+    /** Smallest reassembly limit a host may have (RFC 1122 §3.3.2, EMTU_R). */
+    public static final int MIN_EMTU_R = 576;
     /**
-     * Default reassembly timeout: 30 s. RFC 1122 §3.3.2 says the timeout "MAY be fixed" and "SHOULD" be "between
-     * 60 seconds and 120 seconds"; Linux ({@code net.ipv4.ipfrag_time}) uses 30 s, and so do we: a datagram not
-     * complete after 30 s on a low-latency path is lost, and a shorter life halves the time a forged fragment
-     * pins memory.
+     * Default reassembly timeout: 30 s. RFC 1122 §3.3.2 asks for a fixed reassembly timeout and recommends a value
+     * between 60 and 120 seconds; Linux ({@code net.ipv4.ipfrag_time}) uses 30 s, and so do we: a datagram not
+     * complete after 30 s on a low-latency path is lost anyway, and a shorter life halves the time a forged
+     * fragment pins memory. Configurable up to 255 s for those who want the RFC's range.
      */
     public static final long DEFAULT_TIMEOUT_NS = 30_000_000_000L;
     /** Largest memory accepted: 1 GiB. */
@@ -65,9 +68,9 @@ public record Ipv4ReassemblyConfig(
             throw new IllegalArgumentException(
                 "maxFragmentsPerDatagram must be in [2, 8192], was " + maxFragmentsPerDatagram);
         }
-        if (maxDatagramSize < MIN_IPV4_MTU || maxDatagramSize > MAX_IPV4_DATAGRAM)
+        if (maxDatagramSize < MIN_EMTU_R || maxDatagramSize > MAX_IPV4_DATAGRAM)
         {
-            throw new IllegalArgumentException("maxDatagramSize must be in [68, 65535], was " + maxDatagramSize);
+            throw new IllegalArgumentException("maxDatagramSize must be in [576, 65535], was " + maxDatagramSize);
         }
         if (timeoutNs < MIN_TIMEOUT_NS || timeoutNs > MAX_TIMEOUT_NS)
         {

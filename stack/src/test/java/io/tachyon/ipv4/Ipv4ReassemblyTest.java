@@ -377,7 +377,7 @@ class Ipv4ReassemblyTest
         final Ipv4ReassemblyConfig defaults = Ipv4ReassemblyConfig.defaults();
         assertMessage("maxDatagrams", () -> defaults.withMaxDatagrams(0));
         assertMessage("maxFragmentsPerDatagram", () -> defaults.withMaxFragmentsPerDatagram(1));
-        assertMessage("maxDatagramSize", () -> defaults.withMaxDatagramSize(67));
+        assertMessage("maxDatagramSize", () -> defaults.withMaxDatagramSize(575));
         assertMessage("maxDatagramSize", () -> defaults.withMaxDatagramSize(65_536));
         assertMessage("timeoutNs", () -> defaults.withTimeoutNs(0));
         assertMessage("memoryBytes", () -> defaults.withMemoryBytes(100_000));
