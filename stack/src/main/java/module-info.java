@@ -13,4 +13,5 @@ module io.tachyon.stack
     exports io.tachyon.wire;
     exports io.tachyon.driver.pcap;
     exports io.tachyon.counters;
+    exports io.tachyon.ipv4;
 }
