@@ -2,22 +2,16 @@ package io.tachyon.driver.memory;
 
 import io.tachyon.driver.DriverQueue;
 import io.tachyon.driver.FrameBatch;
+import io.tachyon.testing.Allocations;
 import io.tachyon.time.VirtualClock;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The data path allocates nothing per frame, faults included. Measured with
- * {@code com.sun.management.ThreadMXBean#getCurrentThreadAllocatedBytes}, reached through a method handle typed
- * {@code (Object)long} because these tests compile inside module io.tachyon.stack, which does not read
- * jdk.management (and a reflective call would box the result).
+ * The data path allocates nothing per frame, faults included (measured by {@link Allocations}).
  */
 class MemoryWireAllocationTest
 {
@@ -26,21 +20,6 @@ class MemoryWireAllocationTest
     @Test
     void shouldAllocateNothingPerFrame() throws Throwable
     {
-        final Object threads = Class.forName("java.lang.management.ManagementFactory")
-            .getMethod("getThreadMXBean").invoke(null);
-        final Class<?> beanType = Class.forName("com.sun.management.ThreadMXBean");
-        final MethodHandle allocated = MethodHandles.publicLookup()
-            .findVirtual(beanType, "getCurrentThreadAllocatedBytes", MethodType.methodType(long.class))
-            .asType(MethodType.methodType(long.class, Object.class));
-        assertTrue((boolean) beanType.getMethod("isThreadAllocatedMemoryEnabled").invoke(threads),
-            "the JVM measures allocation per thread");
-        for (int i = 0; i < 1_000; i++)
-        {
-            final long ignored = (long) allocated.invokeExact(threads); // link the call site
-            assertTrue(ignored >= 0L);
-        }
-        final long start = (long) allocated.invokeExact(threads);
-        assertEquals(0L, (long) allocated.invokeExact(threads) - start, "measuring itself allocates nothing");
         final VirtualClock clock = new VirtualClock();
         final FaultProfile faults = new FaultProfile(0.05, 0.05, 0.05, 2_000L, 0.05, 1_000L, 1_000L, 10_000_000_000L);
         try (MemoryWire wire = new MemoryWire(MemoryWireConfig.DEFAULT.withFaults(faults), clock))
@@ -50,13 +29,10 @@ class MemoryWireAllocationTest
             final DriverQueue b = wire.endpointB().queue(0);
             final FrameBatch tx = new FrameBatch(32);
             final FrameBatch rx = new FrameBatch(32);
-            long moved = run(clock, a, b, tx, rx, FRAMES); // warm-up: interpreter, C1, C2
-            moved += run(clock, a, b, tx, rx, FRAMES);
-            final long before = (long) allocated.invokeExact(threads);
-            final long measured = run(clock, a, b, tx, rx, FRAMES);
-            final long after = (long) allocated.invokeExact(threads);
-            assertEquals(0L, after - before, "bytes allocated while moving " + FRAMES + " frames");
-            assertTrue(measured > FRAMES / 2 && moved > FRAMES, "frames flowed: " + measured);
+            final long[] received = new long[1];
+            Allocations.assertSteadyStateAllocatesNothing("moving " + FRAMES + " frames with every fault on", 2, 5,
+                () -> received[0] = run(clock, a, b, tx, rx, FRAMES));
+            assertTrue(received[0] > FRAMES / 2, "frames flowed: " + received[0]);
         }
     }
 
