@@ -11,4 +11,5 @@ module io.tachyon.stack
     exports io.tachyon.pcap;
     exports io.tachyon.driver.memory;
     exports io.tachyon.wire;
+    exports io.tachyon.arp;
 }
