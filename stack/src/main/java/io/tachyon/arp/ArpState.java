@@ -4,14 +4,17 @@ package io.tachyon.arp;
  * The state of one neighbour entry, after the Linux neighbour state machine (NUD states) that RFC 1122 §2.3.2.1
  * describes in outline.
  * <pre>
- *                  resolve()                reply for us            reachable time
- *   NONE ───────────────────► INCOMPLETE ──────────────► REACHABLE ───────────────► STALE
- *                                 │  maxRequests                ▲                    │ resolve()
- *                                 ▼  unanswered                 │ reply for us,      ▼
- *                               FAILED ◄──────────── PROBE ◄──── DELAY ◄─────────────┘
- *                                 │ hold-down       unanswered    delay-probe time
- *                                 ▼
- *                               NONE (freed)          STALE unused for the GC time: NONE (freed)
+ *            resolve()               reply for us          reachable time
+ *   NONE -------------> INCOMPLETE --------------> REACHABLE --------------> STALE
+ *                           |                         ^                        |
+ *                           | maxRequests             | reply for us, or       | resolve()
+ *                           | unanswered              | confirm()              v
+ *                           v                         +------ PROBE <------- DELAY
+ *                        FAILED <-------------------------------+  delay-probe time
+ *                           |         maxRequests unanswered
+ *                           | hold-down over
+ *                           v
+ *                         NONE (freed)            (STALE unused for the GC time: freed)
  * </pre>
  * A request or a gratuitous ARP that teaches a new address leaves an entry STALE: it proves the neighbour can
  * reach us, not that we can reach it. {@link #STATIC} entries come from the configuration and never change.

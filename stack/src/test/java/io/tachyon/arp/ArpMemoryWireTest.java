@@ -201,4 +201,31 @@ class ArpMemoryWireTest
             assertTrue(b.delivered.size() > 0);
         }
     }
+
+    @Test
+    void shouldBatchThroughQueueOutputAndCountItsDrops()
+    {
+        final VirtualClock clock = new VirtualClock();
+        try (MemoryWire wire = new MemoryWire(MemoryWireConfig.DEFAULT.withPoolFrames(4), clock))
+        {
+            start(wire);
+            final QueueArpOutput output = new QueueArpOutput(wire.endpointA().queue(0), 2);
+            final MemorySegment small = MemorySegment.ofArray(payloadFrame(1, 60));
+            assertTrue(output.transmit(small, 0, 60));
+            assertTrue(output.transmit(small, 0, 60));
+            assertEquals(2, output.waiting());
+            assertTrue(output.transmit(small, 0, 60), "a full batch is flushed first");
+            assertEquals(2, output.sent());
+            assertEquals(1, output.waiting());
+            final int tooLong = wire.config().frameSize() + 1;
+            assertTrue(!output.transmit(MemorySegment.ofArray(new byte[tooLong]), 0, tooLong));
+            assertEquals(1, output.dropped());
+            assertEquals(1, output.flush());
+            assertEquals(0, output.flush());
+            assertEquals(3, output.sent());
+            final FrameBatch rx = new FrameBatch(8);
+            assertEquals(3, wire.endpointB().queue(0).receive(rx));
+            wire.endpointB().queue(0).releaseAll(rx);
+        }
+    }
 }
