@@ -14,4 +14,5 @@ module io.tachyon.stack
     exports io.tachyon.driver.pcap;
     exports io.tachyon.counters;
     exports io.tachyon.ipv4;
+    exports io.tachyon.arp;
 }
