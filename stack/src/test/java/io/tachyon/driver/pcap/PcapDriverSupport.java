@@ -8,7 +8,6 @@ import io.tachyon.pcap.PcapWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
-import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -17,32 +16,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Test helpers: build frames, write and read small captures, find the shared corpus, measure allocation.
+ * Test helpers: build frames, write and read small captures, find the shared corpus.
  */
 final class PcapDriverSupport
 {
     /** A capture-time base: 2024-01-01T00:00:00Z. */
     static final long T0 = 1_704_067_200_000_000_000L;
-
-    private static final Object THREAD_BEAN;
-    private static final Method ALLOCATED_BYTES;
-
-    static
-    {
-        // Reflection: the test sources compile inside the io.tachyon.stack module, which does not read
-        // java.management; the tests themselves run on the class path.
-        try
-        {
-            THREAD_BEAN = Class.forName("java.lang.management.ManagementFactory")
-                .getMethod("getThreadMXBean").invoke(null);
-            ALLOCATED_BYTES = Class.forName("com.sun.management.ThreadMXBean")
-                .getMethod("getCurrentThreadAllocatedBytes");
-        }
-        catch (final ReflectiveOperationException ex)
-        {
-            throw new ExceptionInInitializerError(ex);
-        }
-    }
 
     private PcapDriverSupport()
     {
@@ -175,18 +154,6 @@ final class PcapDriverSupport
             f[i] = (byte) (sequence * 31 + i);
         }
         return f;
-    }
-
-    static long allocatedBytes()
-    {
-        try
-        {
-            return (Long) ALLOCATED_BYTES.invoke(THREAD_BEAN);
-        }
-        catch (final ReflectiveOperationException ex)
-        {
-            throw new IllegalStateException(ex);
-        }
     }
 
     /**
