@@ -10,13 +10,12 @@ import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Test helpers: build frames, write and read small captures, find the shared corpus.
+ * Test helpers: build frames, write and read small captures.
  */
 final class PcapDriverSupport
 {
@@ -154,35 +153,5 @@ final class PcapDriverSupport
             f[i] = (byte) (sequence * 31 + i);
         }
         return f;
-    }
-
-    /**
-     * The shared test data directory, or null. Property {@code tachyon.shared}, else {@code ../shared} relative to
-     * the repository root.
-     */
-    static Path sharedDirectory()
-    {
-        final String property = System.getProperty("tachyon.shared");
-        if (property != null && !property.isBlank())
-        {
-            final Path path = Path.of(property);
-            return Files.isDirectory(path) ? path : null;
-        }
-        Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath();
-        while (dir != null)
-        {
-            if (Files.isRegularFile(dir.resolve("pom.xml")) && Files.isDirectory(dir.resolve("stack")))
-            {
-                final Path shared = dir.resolve("../shared").normalize();
-                return Files.isDirectory(shared) ? shared : null;
-            }
-            dir = dir.getParent();
-        }
-        return null;
-    }
-
-    static boolean isCi()
-    {
-        return "true".equalsIgnoreCase(System.getenv("CI"));
     }
 }
