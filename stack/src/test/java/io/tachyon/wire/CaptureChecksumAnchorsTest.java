@@ -69,7 +69,10 @@ class CaptureChecksumAnchorsTest
                 }
                 final Layer transport = name.contains("-tcp-") ? Layer.TCP
                     : name.contains("-udp-") ? Layer.UDP : name.contains("-icmp-") ? Layer.ICMP : Layer.IPV4;
-                assertEquals(transport == Layer.IPV4 ? ipProtocolLayer() : transport, dissector.layer(), where);
+                if (transport != Layer.IPV4)
+                {
+                    assertEquals(transport, dissector.layer(), where);
+                }
                 final boolean ipBad = !good && transport == Layer.IPV4;
                 assertEquals(ipBad ? ChecksumVerdict.BAD : ChecksumVerdict.GOOD, dissector.ipv4Checksum(), where);
                 if (transport != Layer.IPV4 || dissector.transportChecksum() != ChecksumVerdict.NOT_CHECKED)
@@ -92,13 +95,9 @@ class CaptureChecksumAnchorsTest
         assertEquals(18, ipv6Files, "ip6 and mip6 pairs");
     }
 
-    private Layer ipProtocolLayer()
-    {
-        return dissector.layer();
-    }
-
-    private static final String TOTAL_LENGTH_ZERO = "IPv4 total length 0 (a TSO/GSO/BIG TCP super-segment captured before"
-        + " segmentation): Tachyon stops with IPV4_BAD_TOTAL_LENGTH before any checksum; the index's tool presumed the"
+    private static final String TOTAL_LENGTH_ZERO = "IPv4 total length 0 (a TSO/GSO/BIG TCP super-segment captured"
+        + " before segmentation): Tachyon stops with IPV4_BAD_TOTAL_LENGTH before any checksum; the index's"
+        + " tool presumed the"
         + " captured length (as tcpdump does: '[was 0, presumed TSO]') and went on to verify checksums";
 
     private static final String TCP_OPTIONS_CUT = "the TCP data offset points past the captured bytes (tcpdump:"
@@ -139,7 +138,8 @@ class CaptureChecksumAnchorsTest
                 + " fragment; the index does not look into fragments"}));
 
     /** Our counts, in INDEX.tsv bad_csums keys. */
-    private static Map<String, Integer> ourCounts(final FrameDissector dissector, final List<CaptureFrames.Frame> frames)
+    private static Map<String, Integer> ourCounts(final FrameDissector dissector,
+        final List<CaptureFrames.Frame> frames)
     {
         final Map<String, Integer> counts = new TreeMap<>();
         for (final CaptureFrames.Frame frame : frames)
@@ -170,7 +170,8 @@ class CaptureChecksumAnchorsTest
             switch (result)
             {
                 case IPV4_BAD_IHL -> counts.merge("bad_ihl", 1, Integer::sum);
-                case IPV4_BAD_VERSION, IPV4_TRUNCATED, IPV4_BAD_TOTAL_LENGTH -> counts.merge("bad_ipv4", 1, Integer::sum);
+                case IPV4_BAD_VERSION, IPV4_TRUNCATED, IPV4_BAD_TOTAL_LENGTH ->
+                    counts.merge("bad_ipv4", 1, Integer::sum);
                 default ->
                 {
                 }
