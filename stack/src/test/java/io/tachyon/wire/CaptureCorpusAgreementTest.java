@@ -1,5 +1,6 @@
 package io.tachyon.wire;
 
+import io.tachyon.testing.SharedData;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -25,7 +26,7 @@ class CaptureCorpusAgreementTest
     @Test
     void shouldAgreeWithPcap4jOnEveryIndexedCapture()
     {
-        final Path pcaps = SharedCorpus.pcaps();
+        final Path pcaps = SharedData.pcaps();
         final FrameDissector dissector = new FrameDissector();
         final CaptureOracle oracle = new CaptureOracle();
         final Map<String, String> observed = new TreeMap<>();

@@ -1,5 +1,6 @@
 package io.tachyon.wire;
 
+import io.tachyon.testing.SharedData;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
@@ -37,7 +38,7 @@ final class CaptureFrames
     /** Every row of INDEX.tsv. */
     static List<IndexRow> index()
     {
-        final Path index = SharedCorpus.pcaps().resolve("INDEX.tsv");
+        final Path index = SharedData.pcaps().resolve("INDEX.tsv");
         final List<IndexRow> rows = new ArrayList<>();
         try
         {

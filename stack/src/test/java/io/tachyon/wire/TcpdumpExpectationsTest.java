@@ -1,5 +1,6 @@
 package io.tachyon.wire;
 
+import io.tachyon.testing.SharedData;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -216,7 +217,7 @@ class TcpdumpExpectationsTest
     @Test
     void shouldAgreeWithEveryTcpdumpOutFile() throws IOException
     {
-        final Path dir = SharedCorpus.pcaps().resolve("tcpdump-tests");
+        final Path dir = SharedData.pcaps().resolve("tcpdump-tests");
         final Set<String> outs = new TreeSet<>();
         try (Stream<Path> list = Files.list(dir))
         {
