@@ -15,4 +15,5 @@ module io.tachyon.stack
     exports io.tachyon.counters;
     exports io.tachyon.ipv4;
     exports io.tachyon.arp;
+    exports io.tachyon.igmp;
 }
