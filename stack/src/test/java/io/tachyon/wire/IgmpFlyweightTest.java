@@ -1,5 +1,6 @@
 package io.tachyon.wire;
 
+import io.tachyon.testing.SharedData;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -258,7 +259,7 @@ class IgmpFlyweightTest
     {
         // tshark: IGMP v3, Membership Query, Max Resp 1.0 s (0x0a), checksum 0xec78, group 0.0.0.0, S 0, QRV 2,
         // QQIC 125, 0 sources; the second capture carries the same query behind a Router Alert option.
-        final Path pcaps = SharedCorpus.pcaps();
+        final Path pcaps = SharedData.pcaps();
         for (final String file : List.of("pcapplusplus/IPv4-NoOptions.pcap", "pcapplusplus/ipv4-options.pcap"))
         {
             final List<int[]> found = igmpIn(pcaps.resolve(file));
@@ -274,7 +275,7 @@ class IgmpFlyweightTest
     void shouldDecodeTheIgmpv2QueriesOfTheCorpus() throws IOException
     {
         // tshark: 3 x IGMP v2 Membership Query, Max Resp 10.0 s (100), checksum 0xee9b, group 0.0.0.0.
-        final Path pcaps = SharedCorpus.pcaps();
+        final Path pcaps = SharedData.pcaps();
         for (final String file : List.of("tcpreplay-test/test.pcap", "tcpreplay-test/test_fragroute.pcap"))
         {
             final List<int[]> found = igmpIn(pcaps.resolve(file));
