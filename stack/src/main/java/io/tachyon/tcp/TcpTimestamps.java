@@ -22,10 +22,11 @@ package io.tachyon.tcp;
  * RFC 7323 §5.3 R1: "If there is a Timestamps option in the arriving segment, SEG.TSval &lt; TS.Recent, TS.Recent
  * is valid (see later discussion), and if the RST bit is not set, then treat the arriving segment as not
  * acceptable". §5.5: "We therefore require that an implementation of PAWS include a mechanism to 'invalidate' the
- * TS.Recent value when a connection is idle for more than 24 days"; Appendix D: "If the connection has been idle more than 24
- * days, save SEG.TSval in variable TS.Recent, else the segment is not acceptable". Idle is measured from the last
- * update of TS.Recent, as Linux does ({@code ts_recent_stamp}, {@code TCP_PAWS_24DAYS}). Callers skip PAWS for
- * RST segments and for segments without the option.
+ * TS.Recent value when a connection is idle for more than 24 days"; Appendix D: "If the connection has been idle
+ * more than 24 days, save SEG.TSval in variable TS.Recent, else the segment is not acceptable". Idle is measured
+ * from the last update of TS.Recent, as Linux does ({@code ts_recent_stamp}, {@code TCP_PAWS_24DAYS}); unlike
+ * Linux there is no one-tick tolerance ({@code TCP_PAWS_WINDOW}). Callers skip PAWS for RST segments and for
+ * segments without the option.
  *
  * <h2>TS.Recent ({@link #updatesTsRecent(int, int, int, int)})</h2>
  * RFC 7323 §4.3 (2): "If: SEG.TSval &gt;= TS.Recent and SEG.SEQ &lt;= Last.ACK.sent then SEG.TSval is copied to
