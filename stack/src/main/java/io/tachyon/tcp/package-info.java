@@ -1,7 +1,14 @@
 /**
- * TCP building blocks (RFC 9293 and its extensions) that the TCP state machine calls: pure, single-threaded
- * components that allocate nothing after construction, take time as {@code nowNs} (epoch nanoseconds from the
- * stack's {@link io.tachyon.time.Clock}) and compare sequence numbers and timestamps as 32-bit values modulo
- * 2^32 (RFC 9293 §3.4).
+ * TCP building blocks (RFC 9293 and its extensions) that the TCP state machine calls: sequence-number arithmetic
+ * ({@link io.tachyon.tcp.Seq}), the retransmission timer's estimator ({@link io.tachyon.tcp.RttEstimator}, RFC 6298
+ * and RFC 7323 §4), pluggable congestion control ({@link io.tachyon.tcp.CongestionControl} with
+ * {@link io.tachyon.tcp.NewReno} and {@link io.tachyon.tcp.Cubic}, chosen by name through
+ * {@link io.tachyon.tcp.CongestionControlFactory}), initial sequence numbers (RFC 6528), SYN cookies and timestamp
+ * rules (RFC 7323).
+ * <p>
+ * Every component is single-threaded (it belongs to the stack thread), allocates nothing after construction, takes
+ * time as {@code nowNs} (epoch nanoseconds from the stack's {@link io.tachyon.time.Clock}), compares sequence
+ * numbers and timestamps as 32-bit values modulo 2^32 (RFC 9293 §3.4), and throws only for bad API use, with a
+ * message naming the bad value.
  */
 package io.tachyon.tcp;
