@@ -16,4 +16,5 @@ module io.tachyon.stack
     exports io.tachyon.ipv4;
     exports io.tachyon.arp;
     exports io.tachyon.igmp;
+    exports io.tachyon.tcp;
 }
