@@ -40,8 +40,8 @@ import java.util.Objects;
  * stream, {@link #advertisedRightEdge()} being its sequence number; {@link #advertiseWindow()} records it. With
  * window scaling (RFC 7323 §2) the window is a multiple of 2^shift, so the header field {@code window >>> shift} is
  * exact: the free space is rounded down, except when that would move the right edge left, where the window kept is
- * rounded up instead (by less than 2^shift bytes; data beyond the buffer end is then counted as outside the
- * window). The window is capped at 65535 &lt;&lt; shift.
+ * rounded up instead, as Linux does: the right edge may then lie up to 2^shift bytes beyond the buffer end, and
+ * data the peer sends there is counted as outside the window. The window is capped at 65535 &lt;&lt; shift.
  * <p>
  * <b>SACK</b> ({@link #sackBlocks}). RFC 2018 §4: the first block is the block holding the segment that triggered
  * the ACK, unless that segment advanced RCV.NXT; the next are the other held blocks, most recently reported first
