@@ -4,7 +4,8 @@
  * and RFC 7323 §4), pluggable congestion control ({@link io.tachyon.tcp.CongestionControl} with
  * {@link io.tachyon.tcp.NewReno} and {@link io.tachyon.tcp.Cubic}, chosen by name through
  * {@link io.tachyon.tcp.CongestionControlFactory}), initial sequence numbers (RFC 6528), SYN cookies and timestamp
- * rules (RFC 7323).
+ * rules (RFC 7323), the send and receive queues with out-of-order assembly and SACK/D-SACK generation
+ * (RFC 2018, 2883), and the sender's SACK scoreboard (RFC 6675).
  * <p>
  * Every component is single-threaded (it belongs to the stack thread), allocates nothing after construction, takes
  * time as {@code nowNs} (epoch nanoseconds from the stack's {@link io.tachyon.time.Clock}), compares sequence
