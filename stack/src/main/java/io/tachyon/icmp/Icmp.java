@@ -275,7 +275,7 @@ public final class Icmp implements TransportInput, IcmpErrorSender, Ipv4Reassemb
             final int oldTypeCode = IcmpFlyweight.TYPE_ECHO_REQUEST << 8 | icmp.code();
             final int newTypeCode = IcmpFlyweight.TYPE_ECHO_REPLY << 8 | icmp.code();
             icmp.type(IcmpFlyweight.TYPE_ECHO_REPLY)
-                .checksum(InternetChecksum.update16(icmp.checksum(), oldTypeCode, newTypeCode));
+                .checksum(patched(icmp, InternetChecksum.update16(icmp.checksum(), oldTypeCode, newTypeCode)));
             ip.source(ipv4.address()).destination(requester).ttl(ttl).identification(ipv4.nextIdentification())
                 .flagsAndFragmentOffset(0).headerChecksum(0).updateHeaderChecksum();
             if (!link.transmitReceived(rxIndex, Link.HEADER_LENGTH + ip.totalLength()))
@@ -298,9 +298,9 @@ public final class Icmp implements TransportInput, IcmpErrorSender, Ipv4Reassemb
         final long at = ipv4.l4Offset();
         MemorySegment.copy(icmp.segment(), icmp.offset(), segment, at, icmpLength);
         final int typeCode = icmp.code();
-        txIcmp.wrapForWrite(segment, at, icmpLength).type(IcmpFlyweight.TYPE_ECHO_REPLY)
-            .checksum(InternetChecksum.update16(icmp.checksum(), IcmpFlyweight.TYPE_ECHO_REQUEST << 8 | typeCode,
-                typeCode));
+        txIcmp.wrapForWrite(segment, at, icmpLength).type(IcmpFlyweight.TYPE_ECHO_REPLY);
+        txIcmp.checksum(patched(txIcmp, InternetChecksum.update16(icmp.checksum(),
+            IcmpFlyweight.TYPE_ECHO_REQUEST << 8 | typeCode, typeCode)));
         counters.increment(IcmpCounter.OUT_MSGS);
         counters.increment(IcmpCounter.OUT_ECHO_REPS);
         if (ipv4.commit(nowNs) != Ipv4.OK)
@@ -308,6 +308,15 @@ public final class Icmp implements TransportInput, IcmpErrorSender, Ipv4Reassemb
             counters.increment(IcmpCounter.OUT_ERRORS);
         }
         return true;
+    }
+
+    /**
+     * An incrementally updated checksum of 0 is ambiguous (RFC 1624 eqn. 3 cannot tell whether the rest of the
+     * message sums to +0 or -0): an all-zero echo (identifier, sequence and data 0) needs 0xFFFF. Recomputed then.
+     */
+    private static int patched(final IcmpFlyweight message, final int checksum)
+    {
+        return checksum != 0 ? checksum : message.computeChecksum();
     }
 
     private void echoReply(final Ipv4Flyweight ip, final IcmpFlyweight icmp, final long nowNs)

@@ -83,6 +83,24 @@ class IcmpRulesTest
         }
     }
 
+    @Test
+    void shouldAnswerAnAllZeroEchoWithChecksum0xFfffNotZero()
+    {
+        // RFC 1624's incremental update gives 0x0000 here; the rest of the message sums to +0, so it must be 0xFFFF
+        try (Harness h = new Harness(counters))
+        {
+            final List<byte[]> out = h.exchange(Frames.echoRequest(0, 0, new byte[0]));
+            assertEquals(1, out.size());
+            assertEchoReply(out.get(0), 0, 0, new byte[0]);
+            assertEquals(0xFFFF, dissect(out.get(0)).icmp().checksum());
+        }
+        try (Harness h = new Harness(counters, MemoryWireConfig.DEFAULT, c -> c, NoInPlace::new))
+        {
+            final List<byte[]> out = h.exchange(Frames.echoRequest(0, 0, new byte[0]));
+            assertEchoReply(out.get(0), 0, 0, new byte[0]);
+        }
+    }
+
     /** Reports {@code txFromRxFrame = false}, so replies are copied. */
     static final class NoInPlace implements PacketDriver
     {
