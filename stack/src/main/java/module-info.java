@@ -1,6 +1,6 @@
 /**
  * The Tachyon stack: wire formats, pcap files, the packet driver SPI with its built-in drivers, the clock, and the
- * running stack (Ethernet, ARP, IPv4, ICMP, UDP).
+ * running stack (Ethernet, ARP, IPv4, ICMP, IGMP, UDP).
  * <p>
  * Agrona (the stack is an {@code Agent}) and Netty's buffers ({@code UdpSocket} sends and receives {@code ByteBuf}s)
  * appear in the public API, so they are required transitively; both are automatic modules.
@@ -24,4 +24,5 @@ module io.tachyon.stack
     exports io.tachyon.icmp;
     exports io.tachyon.udp;
     exports io.tachyon.stack;
+    exports io.tachyon.igmp;
 }
