@@ -3,6 +3,8 @@ package io.tachyon.link;
 import java.lang.foreign.MemorySegment;
 import java.util.Objects;
 
+import org.agrona.collections.Long2LongHashMap;
+
 import io.tachyon.arp.Arp;
 import io.tachyon.arp.ArpOutput;
 import io.tachyon.counters.CounterFamily;
@@ -18,10 +20,12 @@ import io.tachyon.wire.Malformed;
  * Ethernet for one driver queue: receive-side classification and dispatch, and the transmit side of the stack.
  * <p>
  * <b>Receive.</b> {@link #receive()} fills the RX batch; {@link #onFrame(int, long)} parses one frame and hands it
- * to ARP or to the {@link NetworkInput}. Accepted: frames to our MAC, to the broadcast address and to group
- * addresses (the IPv4 layer filters multicast groups). Dropped and counted: malformed frames (per
- * {@link Malformed} reason), unicast frames for other MACs, frames from our own or a group source MAC, VLAN-tagged
- * frames (the stack runs on an untagged interface), IPv6 and unknown EtherTypes. {@link #releaseReceived()} hands
+ * to ARP or to the {@link NetworkInput}. Accepted: frames to our MAC, to the broadcast address, and to the
+ * multicast MAC addresses registered with {@link #addMulticastMac(long)} (the stack registers 224.0.0.1's and
+ * those of the groups its sockets joined; several IPv4 groups share one MAC, so the IPv4 layer filters groups
+ * again). Dropped and counted: malformed frames (per {@link Malformed} reason), unicast frames for other MACs,
+ * multicast frames for unregistered MACs ({@link LinkCounter#MULTICAST_NOT_JOINED}), frames from our own or a
+ * group source MAC, VLAN-tagged frames (the stack runs on an untagged interface), IPv6 and unknown EtherTypes. {@link #releaseReceived()} hands
  * the RX frames back, except those transmitted in place.
  * <p>
  * <b>Transmit.</b> Frames are built in TX buffers acquired into one {@link FrameBatch} and handed to the driver by
@@ -34,6 +38,8 @@ import io.tachyon.wire.Malformed;
  * padded with zeros.
  * <p>
  * <b>ARP.</b> The link is ARP's {@link ArpOutput}: ARP frames are copied into TX buffers of the same batch.
+ * Complete IPv4 datagrams built elsewhere (IGMP's) are copied the same way by
+ * {@link #transmitDatagram(long, MemorySegment, long, int)}, which adds the Ethernet header.
  * <p>
  * Threading: the stack thread only. Nothing allocates after construction.
  */
@@ -63,6 +69,7 @@ public final class Link implements ArpOutput
     private final EthernetFlyweight rxEthernet = new EthernetFlyweight();
     private final EthernetFlyweight txEthernet = new EthernetFlyweight();
     private final ArpFlyweight rxArp = new ArpFlyweight();
+    private final Long2LongHashMap multicastMacs = new Long2LongHashMap(64, 0.65f, 0L);
 
     private Arp arp;
     private NetworkInput network;
@@ -152,6 +159,63 @@ public final class Link implements ArpOutput
         return capabilities;
     }
 
+    /**
+     * Adds a reference to a multicast MAC address: frames to it are accepted while it holds one. Called once per
+     * group membership (a socket's join); may allocate (the table grows), never on the data path.
+     *
+     * @param mac a group MAC address other than broadcast.
+     * @throws IllegalArgumentException for a unicast or the broadcast address.
+     */
+    public void addMulticastMac(final long mac)
+    {
+        checkMulticastMac(mac);
+        multicastMacs.put(mac, multicastMacs.get(mac) + 1);
+    }
+
+    /**
+     * Drops a reference added by {@link #addMulticastMac(long)}; with the last one the address is filtered again.
+     *
+     * @param mac the address.
+     * @throws IllegalArgumentException for a unicast or the broadcast address.
+     * @throws IllegalStateException if the address holds no reference.
+     */
+    public void removeMulticastMac(final long mac)
+    {
+        checkMulticastMac(mac);
+        final long references = multicastMacs.get(mac);
+        if (references == 0L)
+        {
+            throw new IllegalStateException("multicast MAC " + Long.toHexString(mac) + " was not added");
+        }
+        if (references == 1L)
+        {
+            multicastMacs.remove(mac);
+        }
+        else
+        {
+            multicastMacs.put(mac, references - 1);
+        }
+    }
+
+    /**
+     * Whether frames to a multicast MAC address are accepted.
+     *
+     * @param mac the address.
+     * @return true while it holds a reference.
+     */
+    public boolean acceptsMulticastMac(final long mac)
+    {
+        return multicastMacs.get(mac) != 0L;
+    }
+
+    private static void checkMulticastMac(final long mac)
+    {
+        if ((mac >>> 40 & 1) == 0 || mac == EthernetFlyweight.BROADCAST || (mac & ~0xFFFF_FFFF_FFFFL) != 0)
+        {
+            throw new IllegalArgumentException("not a multicast MAC address: 0x" + Long.toHexString(mac));
+        }
+    }
+
     // ------------------------------------------------------------------------------------------------------------
     // Receive
     // ------------------------------------------------------------------------------------------------------------
@@ -209,6 +273,11 @@ public final class Link implements ArpOutput
         if (!group && destination != localMac)
         {
             counters.increment(LinkCounter.NOT_FOR_US);
+            return false;
+        }
+        if (group && destination != EthernetFlyweight.BROADCAST && multicastMacs.get(destination) == 0L)
+        {
+            counters.increment(LinkCounter.MULTICAST_NOT_JOINED);
             return false;
         }
         final long source = rxEthernet.source();
@@ -452,6 +521,47 @@ public final class Link implements ArpOutput
         MemorySegment.copy(frame, offset, tx.segment(index), tx.offset(index), length);
         tx.length(index, length);
         tx.flags(index, 0);
+        return true;
+    }
+
+    /**
+     * Sends a complete IPv4 datagram built elsewhere (IGMP's): takes a TX buffer, writes the Ethernet header (to
+     * {@code destinationMac}, from us, IPv4) and copies the datagram after it, padding to 60 bytes.
+     *
+     * @param destinationMac the destination MAC address.
+     * @param datagram       the memory holding the datagram; not kept.
+     * @param offset         the datagram's first byte.
+     * @param length         the datagram's length.
+     * @return false if no TX buffer was available or it is too small (counted).
+     */
+    public boolean transmitDatagram(final long destinationMac, final MemorySegment datagram, final long offset,
+        final int length)
+    {
+        final int index = acquire();
+        if (index < 0)
+        {
+            return false;
+        }
+        final int frameLength = HEADER_LENGTH + length;
+        if (tx.capacity(index) < Math.max(frameLength, MIN_FRAME_LENGTH))
+        {
+            queue.release(tx, index);
+            tx.remove(index);
+            counters.increment(LinkCounter.TX_NO_BUFFER);
+            return false;
+        }
+        final MemorySegment segment = tx.segment(index);
+        final long at = tx.offset(index);
+        txEthernet.wrapForWrite(segment, at, HEADER_LENGTH).destination(destinationMac).source(localMac)
+            .etherType(EthernetFlyweight.ETHER_TYPE_IPV4);
+        MemorySegment.copy(datagram, offset, segment, at + HEADER_LENGTH, length);
+        if (frameLength < MIN_FRAME_LENGTH)
+        {
+            MemorySegment.copy(ZEROS, 0, segment, at + frameLength, MIN_FRAME_LENGTH - frameLength);
+        }
+        tx.length(index, Math.max(frameLength, MIN_FRAME_LENGTH));
+        tx.flags(index, 0);
+        counters.increment(LinkCounter.TX_DATAGRAMS_COPIED);
         return true;
     }
 

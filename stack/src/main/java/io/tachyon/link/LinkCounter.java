@@ -20,7 +20,7 @@ public enum LinkCounter implements CounterDescriptor
     UNKNOWN_ETHERTYPE("frames with an unknown EtherType dropped"),
     /** Frames to ff:ff:ff:ff:ff:ff accepted. */
     BROADCAST_IN("broadcast frames received"),
-    /** Frames to a group MAC address accepted for the IPv4 layer to filter. */
+    /** Frames to the multicast MAC address of a joined group (or of 224.0.0.1) accepted. */
     MULTICAST_IN("multicast frames received"),
     /** Frames handed to ARP to wait for their next hop to resolve. */
     TX_ARP_QUEUED("frames queued waiting for ARP"),
@@ -37,7 +37,11 @@ public enum LinkCounter implements CounterDescriptor
     /** Received frames transmitted in place (echo replies reusing the request's buffer). */
     TX_IN_PLACE("received frames sent back in place"),
     /** Frames whose source MAC address is a group address (impossible for a sender). */
-    BAD_SOURCE("frames with a group source MAC dropped");
+    BAD_SOURCE("frames with a group source MAC dropped"),
+    /** Frames to a multicast MAC address that no joined group maps to. */
+    MULTICAST_NOT_JOINED("frames for a multicast MAC address of no joined group dropped"),
+    /** IPv4 datagrams handed over as complete datagrams (IGMP) and sent with an Ethernet header added. */
+    TX_DATAGRAMS_COPIED("IPv4 datagrams copied into frames (IGMP)");
 
 
     private final String label;

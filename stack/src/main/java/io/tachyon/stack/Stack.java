@@ -1,5 +1,8 @@
 package io.tachyon.stack;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
@@ -14,18 +17,24 @@ import io.tachyon.driver.DriverException;
 import io.tachyon.driver.DriverQueue;
 import io.tachyon.driver.PacketDriver;
 import io.tachyon.icmp.Icmp;
+import io.tachyon.igmp.Igmp;
+import io.tachyon.igmp.IgmpConfig;
+import io.tachyon.igmp.IgmpOutput;
 import io.tachyon.ipv4.Ipv4;
+import io.tachyon.ipv4.Ipv4Address;
 import io.tachyon.ipv4.Ipv4Reassembly;
 import io.tachyon.ipv4.PathMtuCache;
 import io.tachyon.ipv4.ReassemblyCounter;
+import io.tachyon.ipv4.TransportInput;
 import io.tachyon.link.Link;
 import io.tachyon.time.Clock;
 import io.tachyon.udp.Udp;
 import io.tachyon.udp.UdpSocket;
+import io.tachyon.wire.Ipv4Flyweight;
 
 /**
- * A running IPv4 host on one driver queue: Ethernet, ARP, IPv4 (with reassembly and fragmentation), ICMP and UDP,
- * driven by one thread, run to completion.
+ * A running IPv4 host on one driver queue: Ethernet, ARP, IPv4 (with reassembly and fragmentation), ICMP, IGMP
+ * and UDP, driven by one thread, run to completion.
  *
  * <h2>Running it</h2>
  * A stack is an Agrona {@link Agent}: run it on its own thread with
@@ -42,7 +51,8 @@ import io.tachyon.udp.UdpSocket;
  *       it; every drop is counted by reason; frames are released, except those sent back in place (echo
  *       replies);</li>
  *   <li>timers: the {@link TimerWheel} (reassembly expiry, counters sync), ARP's timers
- *       ({@link Arp#nextDeadlineNs()}), and the multicast hook's;</li>
+ *       ({@link Arp#nextDeadlineNs()}), and IGMP's ({@link Igmp#nextDeadlineNs()}: report retransmissions and
+ *       query responses);</li>
  *   <li>the TX batch is flushed; frames the driver refuses are retried next cycle, up to {@code txRetryLimit}
  *       cycles, then dropped and counted;</li>
  *   <li>the heartbeat in the counters file; the return value is the work done (frames, commands, timers).</li>
@@ -59,6 +69,15 @@ import io.tachyon.udp.UdpSocket;
  *       commands): everything else, including all of {@link UdpSocket}, {@link Icmp#ping}, {@link #close()}
  *       (or after the runner has stopped), and the components returned by the accessors.</li>
  * </ul>
+ *
+ * <h2>Multicast</h2>
+ * The stack owns one {@link Igmp} (configured by {@link StackConfig#igmpVersion()}, {@code igmpRobustness},
+ * {@code igmpMaxGroups}; its random delays are seeded from the MAC address, the IPv4 address and the clock at
+ * construction). Sockets join and leave groups with {@link UdpSocket#joinGroup(int)}; IGMP counts the references,
+ * the link's receive filter accepts the groups' MAC addresses (and 224.0.0.1's), and the IPv4 layer accepts the
+ * groups {@link Igmp#isMember(int)} names (224.0.0.1 always). IGMP messages (protocol 2) go to
+ * {@link Igmp#onIgmp}; the datagrams IGMP builds are copied into the TX batch behind an Ethernet header addressed
+ * to the destination group's MAC.
  *
  * <h2>Memory</h2>
  * Everything is allocated when the stack is built or a socket is opened; the duty cycle allocates nothing in steady
@@ -86,12 +105,12 @@ public final class Stack implements Agent, AutoCloseable
     private final Icmp icmp;
     private final Ipv4Reassembly reassembly;
     private final Udp udp;
+    private final Igmp igmp;
     private final TimerWheel timers;
     private final CommandQueue commands;
     private final long reassemblyTickNs;
     private final TimerWheel.Handler timerHandler = new TimerHandler();
 
-    private MulticastHook multicast;
     private volatile boolean closeRequested;
     private volatile boolean closed;
     private volatile Throwable lastError;
@@ -142,6 +161,7 @@ public final class Stack implements Agent, AutoCloseable
                 config.udpReceiveQueueDatagrams(), config.udpReceiveQueueBytes(), config.udpErrorQueueLength(),
                 config.ephemeralPortLow(), config.ephemeralPortHigh(), config.defaultTtl(), config.multicastTtl(),
                 config.prefixLength(), config.gateway());
+            igmp = new Igmp(igmpConfig(config, mtu, nowNs), new LinkIgmpOutput(link));
         }
         catch (final RuntimeException ex)
         {
@@ -154,6 +174,10 @@ public final class Stack implements Agent, AutoCloseable
         ipv4.errorSender(icmp);
         ipv4.errorListener(udp);
         icmp.udpErrors(udp);
+        udp.igmp(igmp);
+        ipv4.membership(igmp::isMember);
+        ipv4.igmp(new IgmpInput(igmp));
+        link.addMulticastMac(Ipv4Address.multicastMac(Igmp.ALL_SYSTEMS));
         link.network(ipv4);
         link.unresolvedListener(ipv4);
 
@@ -162,6 +186,55 @@ public final class Stack implements Agent, AutoCloseable
         reassemblyTickNs = Math.max(MILLISECOND, Math.min(100 * MILLISECOND, config.reassembly().timeoutNs() / 8));
         schedule(nowNs + reassemblyTickNs, TIMER_REASSEMBLY);
         schedule(nowNs + config.countersSyncIntervalNs(), TIMER_COUNTERS);
+    }
+
+    private static IgmpConfig igmpConfig(final StackConfig config, final int mtu, final long nowNs)
+    {
+        long seed = config.mac() * 0x9E37_79B9_7F4A_7C15L ^ (config.address() & 0xFFFF_FFFFL) ^ nowNs;
+        seed ^= seed >>> 31;
+        return IgmpConfig.of(config.address()).withVersion(config.igmpVersion())
+            .withRobustness(config.igmpRobustness()).withMaxGroups(config.igmpMaxGroups())
+            .withMtu(Math.min(mtu, IgmpConfig.MAX_MTU)).withRandomSeed(seed);
+    }
+
+    /** IGMP's datagrams: Ethernet to the destination group's MAC, copied into the TX batch. */
+    private static final class LinkIgmpOutput implements IgmpOutput
+    {
+        private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+        private static final int DESTINATION_OFFSET = 16;
+
+        private final Link link;
+
+        LinkIgmpOutput(final Link link)
+        {
+            this.link = link;
+        }
+
+        @Override
+        public boolean transmit(final MemorySegment datagram, final long offset, final int length)
+        {
+            final int destination = datagram.get(U32, offset + DESTINATION_OFFSET);
+            return link.transmitDatagram(Igmp.multicastMac(destination), datagram, offset, length);
+        }
+    }
+
+    /** IPv4's protocol 2 handed to IGMP. */
+    private static final class IgmpInput implements TransportInput
+    {
+        private final Igmp igmp;
+
+        IgmpInput(final Igmp igmp)
+        {
+            this.igmp = igmp;
+        }
+
+        @Override
+        public boolean onDatagram(final Ipv4Flyweight ip, final int rxFlags, final int rxIndex,
+            final int destinationClass, final long nowNs)
+        {
+            igmp.onIgmp(ip.segment(), ip.payloadOffset(), ip.payloadLength(), ip.source(), nowNs);
+            return true;
+        }
     }
 
     private static ArpConfig arpConfig(final StackConfig config, final int mtu)
@@ -330,20 +403,16 @@ public final class Stack implements Agent, AutoCloseable
         {
             error(ex);
         }
-        final MulticastHook hook = multicast;
-        if (hook != null)
+        try
         {
-            try
+            if (now - igmp.nextDeadlineNs() >= 0)
             {
-                if (now - hook.nextDeadlineNs() >= 0)
-                {
-                    work += hook.poll(now);
-                }
+                work += igmp.poll(now);
             }
-            catch (final RuntimeException ex)
-            {
-                error(ex);
-            }
+        }
+        catch (final RuntimeException ex)
+        {
+            error(ex);
         }
         return work;
     }
@@ -511,24 +580,13 @@ public final class Stack implements Agent, AutoCloseable
     }
 
     /**
-     * Attaches the multicast seam (IGMP): group membership, IGMP input and its timers. Stack thread, before traffic.
-     *
-     * @param hook the hook.
-     */
-    public void multicast(final MulticastHook hook)
-    {
-        multicast = Objects.requireNonNull(hook, "hook");
-        ipv4.membership(hook);
-        ipv4.igmp(hook);
-    }
-
-    /**
-     * Copies ARP's and the reassembler's own counts into the counters file (done every
+     * Copies ARP's, IGMP's and the reassembler's own counts into the counters file (done every
      * {@code countersSyncIntervalNs} and at close). Stack thread.
      */
     public void syncCounters()
     {
         counters.syncArp(arp);
+        counters.syncIgmp(igmp);
         ReassemblyCounter.sync(reassembly, counters.reassembly());
     }
 
@@ -688,6 +746,16 @@ public final class Stack implements Agent, AutoCloseable
     public Icmp icmp()
     {
         return icmp;
+    }
+
+    /**
+     * IGMP (group membership, reports, queries). Stack thread.
+     *
+     * @return IGMP.
+     */
+    public Igmp igmp()
+    {
+        return igmp;
     }
 
     /**

@@ -7,6 +7,8 @@ import java.util.Objects;
 
 import io.tachyon.arp.ArpConfig;
 import io.tachyon.counters.CountersLocation;
+import io.tachyon.igmp.IgmpConfig;
+import io.tachyon.igmp.IgmpVersion;
 import io.tachyon.ipv4.Ipv4Address;
 import io.tachyon.ipv4.Ipv4ReassemblyConfig;
 
@@ -57,6 +59,9 @@ public final class StackConfig
     private final int ephemeralPortHigh;
     private final int defaultTtl;
     private final int multicastTtl;
+    private final IgmpVersion igmpVersion;
+    private final int igmpRobustness;
+    private final int igmpMaxGroups;
     private final int pathMtuCacheSize;
     private final long pathMtuExpiryNs;
     private final long timerTickNs;
@@ -92,6 +97,9 @@ public final class StackConfig
         ephemeralPortHigh = b.ephemeralPortHigh;
         defaultTtl = b.defaultTtl;
         multicastTtl = b.multicastTtl;
+        igmpVersion = b.igmpVersion;
+        igmpRobustness = b.igmpRobustness;
+        igmpMaxGroups = b.igmpMaxGroups;
         pathMtuCacheSize = b.pathMtuCacheSize;
         pathMtuExpiryNs = b.pathMtuExpiryNs;
         timerTickNs = b.timerTickNs;
@@ -145,6 +153,9 @@ public final class StackConfig
         b.ephemeralPortHigh = ephemeralPortHigh;
         b.defaultTtl = defaultTtl;
         b.multicastTtl = multicastTtl;
+        b.igmpVersion = igmpVersion;
+        b.igmpRobustness = igmpRobustness;
+        b.igmpMaxGroups = igmpMaxGroups;
         b.pathMtuCacheSize = pathMtuCacheSize;
         b.pathMtuExpiryNs = pathMtuExpiryNs;
         b.timerTickNs = timerTickNs;
@@ -419,6 +430,36 @@ public final class StackConfig
     }
 
     /**
+     * The IGMP version the stack speaks (it falls back to older ones when it hears older queriers).
+     *
+     * @return {@link IgmpVersion#V3} by default, or {@link IgmpVersion#V2}.
+     */
+    public IgmpVersion igmpVersion()
+    {
+        return igmpVersion;
+    }
+
+    /**
+     * The IGMP Robustness Variable: how many times each unsolicited or state-change report is sent.
+     *
+     * @return {@code [1, 7]}, 2 by default (RFC 3376 §8.1).
+     */
+    public int igmpRobustness()
+    {
+        return igmpRobustness;
+    }
+
+    /**
+     * The most multicast groups the stack is in at once (groups still sending IGMPv3 leave reports included).
+     *
+     * @return {@code [1, 65536]}, 256 by default.
+     */
+    public int igmpMaxGroups()
+    {
+        return igmpMaxGroups;
+    }
+
+    /**
      * How many destinations the path MTU cache remembers.
      *
      * @return the capacity.
@@ -537,6 +578,9 @@ public final class StackConfig
         private int ephemeralPortHigh = DEFAULT_EPHEMERAL_HIGH;
         private int defaultTtl = 64;
         private int multicastTtl = 1;
+        private IgmpVersion igmpVersion = IgmpVersion.V3;
+        private int igmpRobustness = 2;
+        private int igmpMaxGroups = 256;
         private int pathMtuCacheSize = 256;
         private long pathMtuExpiryNs = DEFAULT_PATH_MTU_EXPIRY_NS;
         private long timerTickNs = 1_000_000L;
@@ -852,6 +896,22 @@ public final class StackConfig
         }
 
         /**
+         * IGMP: the version spoken, the Robustness Variable and the group table size; default IGMPv3, 2, 256.
+         *
+         * @param version    {@link IgmpVersion#V3} or {@link IgmpVersion#V2}.
+         * @param robustness {@code [1, 7]}.
+         * @param maxGroups  {@code [1, 65536]}.
+         * @return this.
+         */
+        public Builder igmp(final IgmpVersion version, final int robustness, final int maxGroups)
+        {
+            igmpVersion = version;
+            igmpRobustness = robustness;
+            igmpMaxGroups = maxGroups;
+            return this;
+        }
+
+        /**
          * The path MTU cache; default 256 destinations, estimates kept 10 minutes (RFC 1191).
          *
          * @param size     {@code [1, 65536]}.
@@ -985,6 +1045,14 @@ public final class StackConfig
             range("ephemeralPortHigh", ephemeralPortHigh, ephemeralPortLow, 65535);
             range("defaultTtl", defaultTtl, 1, 255);
             range("multicastTtl", multicastTtl, 0, 255);
+            Objects.requireNonNull(igmpVersion, "igmpVersion");
+            if (igmpVersion == IgmpVersion.V1)
+            {
+                throw new IllegalArgumentException("igmpVersion must be V2 or V3, was V1 (IGMPv1 is only a"
+                    + " compatibility mode)");
+            }
+            range("igmpRobustness", igmpRobustness, 1, 7);
+            range("igmpMaxGroups", igmpMaxGroups, 1, IgmpConfig.MAX_GROUPS);
             range("pathMtuCacheSize", pathMtuCacheSize, 1, 65536);
             rangeNs("pathMtuExpiryNs", pathMtuExpiryNs, 1_000_000_000L, 86_400_000_000_000L);
             rangeNs("timerTickNs", timerTickNs, 1_000L, 1_000_000_000L);

@@ -11,6 +11,8 @@ import io.tachyon.counters.CountersFile;
 import io.tachyon.counters.CountersLocation;
 import io.tachyon.counters.SystemCounterDescriptor;
 import io.tachyon.icmp.IcmpCounter;
+import io.tachyon.igmp.Igmp;
+import io.tachyon.igmp.IgmpCounter;
 import io.tachyon.ipv4.Ipv4Counter;
 import io.tachyon.ipv4.Ipv4Reassembly;
 import io.tachyon.ipv4.ReassemblyCounter;
@@ -31,7 +33,8 @@ import io.tachyon.wire.Malformed;
  *   5 Reassembly {@link ReassemblyCounter}, copied from {@link Ipv4Reassembly} periodically
  *   6 Icmp       {@link IcmpCounter}
  *   7 Udp        {@link UdpCounter}
- *   8 Igmp, 9 Tcp: reserved for those layers ({@link #file()} registers more)
+ *   8 Igmp       {@link IgmpCounter}, copied from {@link Igmp} periodically
+ *   9 Tcp        reserved ({@link #file()} registers more)
  * </pre>
  * Counters are written by the stack thread only; any thread or process may read them.
  */
@@ -53,12 +56,13 @@ public final class StackCounters implements AutoCloseable
     public static final int TYPE_ICMP = 6;
     /** Type id of the UDP counters. */
     public static final int TYPE_UDP = 7;
-    /** Type id reserved for IGMP. */
+    /** Type id of the IGMP counters. */
     public static final int TYPE_IGMP = 8;
     /** Type id reserved for TCP. */
     public static final int TYPE_TCP = 9;
 
     private static final ArpCounter[] ARP_COUNTERS = ArpCounter.values();
+    private static final IgmpCounter[] IGMP_COUNTERS = IgmpCounter.values();
 
     private final CountersFile file;
     private final CounterFamily<SystemCounterDescriptor> system;
@@ -70,6 +74,7 @@ public final class StackCounters implements AutoCloseable
     private final CounterFamily<ReassemblyCounter> reassembly;
     private final CounterFamily<IcmpCounter> icmp;
     private final CounterFamily<UdpCounter> udp;
+    private final CounterFamily<IgmpCounter> igmp;
 
     private StackCounters(final CountersFile file)
     {
@@ -85,6 +90,8 @@ public final class StackCounters implements AutoCloseable
         reassembly = file.allocateDescriptors(TYPE_REASSEMBLY, "Reassembly", ReassemblyCounter.class);
         icmp = file.allocateDescriptors(TYPE_ICMP, "Icmp", IcmpCounter.class);
         udp = file.allocateDescriptors(TYPE_UDP, "Udp", UdpCounter.class);
+        igmp = file.allocateFamily(TYPE_IGMP, "Igmp", IgmpCounter.class,
+            c -> c.name().toLowerCase(Locale.ROOT).replace('_', ' '));
     }
 
     /**
@@ -217,6 +224,30 @@ public final class StackCounters implements AutoCloseable
     public CounterFamily<UdpCounter> udp()
     {
         return udp;
+    }
+
+    /**
+     * The IGMP counters (copies, see {@link #syncIgmp(Igmp)}).
+     *
+     * @return the family.
+     */
+    public CounterFamily<IgmpCounter> igmp()
+    {
+        return igmp;
+    }
+
+    /**
+     * Copies IGMP's own counts into the file. Allocation-free.
+     *
+     * @param source the IGMP instance.
+     */
+    public void syncIgmp(final Igmp source)
+    {
+        final int n = igmp.size();
+        for (int i = 0; i < n; i++)
+        {
+            igmp.get(i).set(source.counter(IGMP_COUNTERS[i]));
+        }
     }
 
     /**

@@ -7,6 +7,7 @@ import java.util.Objects;
 
 import io.tachyon.counters.CounterFamily;
 import io.tachyon.driver.FrameBatch;
+import io.tachyon.igmp.Igmp;
 import io.tachyon.ipv4.IcmpErrorSender;
 import io.tachyon.ipv4.Ipv4;
 import io.tachyon.ipv4.Ipv4Address;
@@ -26,13 +27,31 @@ import io.tachyon.wire.UdpFlyweight;
  * A datagram whose UDP length does not fit its IP payload is dropped (by {@link Malformed} reason, InErrors). The
  * checksum is verified unless the driver did ({@link FrameBatch#RX_L4_CHECKSUM_GOOD}); a checksum of zero means the
  * sender computed none, which RFC 768 allows, and is accepted (RFC 1122 §4.1.3.4 lets a host accept them). Bad
- * checksums are InCsumErrors. Demultiplexing by destination port: a <em>connected</em> socket whose peer is the
- * datagram's source address and port wins over a socket that is only bound (with several bound sockets on one port,
- * which {@code reuseAddress} allows, the one bound last); a socket bound to a specific local address only sees
- * datagrams to that address. Broadcast and multicast datagrams go to every matching socket (bound to the wildcard
- * or to that address). A unicast datagram no socket wants is NoPorts and answered with ICMP port unreachable (RFC
- * 1122 §4.1.3.1 "If a datagram arrives addressed to a UDP port for which there is no pending LISTEN call, UDP
- * SHOULD send an ICMP Port Unreachable message"); a broadcast or multicast one is IgnoredMulti, silently.
+ * checksums are InCsumErrors. Demultiplexing by destination port, with these rules for sockets sharing a port
+ * ({@link UdpSocket#reuseAddress(boolean)}, Linux's SO_REUSEADDR):
+ * <ul>
+ *   <li><b>Unicast</b> goes to <em>one</em> socket: a <em>connected</em> socket whose peer is the datagram's source
+ *       address and port wins over a socket that is only bound; among bound sockets, the one bound last (Linux's
+ *       SO_REUSEADDR behaviour for UDP; SO_REUSEPORT's hash load balancing is not offered). A socket bound to a
+ *       specific local address only sees datagrams to that address.</li>
+ *   <li><b>Broadcast</b> (255.255.255.255 or the subnet broadcast) goes to <em>every</em> socket bound to the port
+ *       on the wildcard address or on that broadcast address (and, if connected, to that peer), as in Linux.</li>
+ *   <li><b>Multicast</b> goes to every socket bound to the port on the wildcard address or on the group address
+ *       that has <em>joined the group</em> ({@link UdpSocket#joinGroup(int)}); a socket that did not join gets
+ *       nothing, even when another socket of the stack joined. This is Linux with {@code IP_MULTICAST_ALL} set to
+ *       0 (its default of 1 hands a group's datagrams to every socket bound to the port once any socket of the
+ *       host joined the group, which surprises applications).</li>
+ * </ul>
+ * A unicast datagram no socket wants is NoPorts and answered with ICMP port unreachable (RFC 1122 §4.1.3.1 "If a
+ * datagram arrives addressed to a UDP port for which there is no pending LISTEN call, UDP SHOULD send an ICMP Port
+ * Unreachable message"); a broadcast or multicast one is IgnoredMulti, silently.
+ *
+ * <h2>Multicast groups</h2>
+ * {@link UdpSocket#joinGroup(int)} adds a reference to the group in {@link Igmp} (the first one joins it and sends
+ * the membership report) and to the group's MAC address in the link's receive filter; {@code leaveGroup} and
+ * closing the socket drop them (the last one leaves the group and sends the leave report). There is no multicast
+ * loopback: a datagram this stack sends to a group is not delivered to this stack's own sockets (Linux's
+ * {@code IP_MULTICAST_LOOP} 0; Linux defaults to 1). Sockets on other stacks receive it.
  *
  * <h2>Ports</h2>
  * The table is an array indexed by port, each entry a chain of the sockets bound to it; the number of open sockets
@@ -77,6 +96,7 @@ public final class Udp implements TransportInput, TransportErrorListener
     private final byte[] scratch = new byte[MAX_PAYLOAD];
     private int openSockets;
     private int ephemeralCursor;
+    private Igmp igmp;
 
     private MemorySegment sendSegment;
     private long sendPayloadOffset;
@@ -164,6 +184,38 @@ public final class Udp implements TransportInput, TransportErrorListener
     public Ipv4 ipv4()
     {
         return ipv4;
+    }
+
+    /**
+     * Connects IGMP, which group joins and leaves go through (set once, before traffic); without it
+     * {@link UdpSocket#joinGroup(int)} fails.
+     *
+     * @param value the IGMP instance of the same stack.
+     */
+    public void igmp(final Igmp value)
+    {
+        igmp = Objects.requireNonNull(value, "igmp");
+    }
+
+    void joinGroup(final UdpSocket socket, final int group)
+    {
+        final Igmp membership = igmp;
+        if (membership == null)
+        {
+            throw new IllegalStateException("multicast is not available: no IGMP is connected to this UDP layer");
+        }
+        if (!membership.join(group, clock.nanoTime()))
+        {
+            throw new IllegalStateException("cannot join " + Ipv4Address.toString(group) + ": the stack's group"
+                + " table is full (" + membership.config().maxGroups() + " groups, igmpMaxGroups)");
+        }
+        ipv4.link().addMulticastMac(Ipv4Address.multicastMac(group));
+    }
+
+    void leaveGroup(final UdpSocket socket, final int group)
+    {
+        igmp.leave(group, clock.nanoTime());
+        ipv4.link().removeMulticastMac(Ipv4Address.multicastMac(group));
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -412,12 +464,16 @@ public final class Udp implements TransportInput, TransportErrorListener
             deliver(socket, ip.segment(), payload, length, source, sourcePort);
             return true;
         }
+        final boolean multicast = destinationClass == Ipv4.MULTICAST;
         boolean delivered = false;
-        for (UdpSocket s = byPort[port]; s != null; s = s.nextOnPort)
+        UdpSocket next;
+        for (UdpSocket s = byPort[port]; s != null; s = next)
         {
+            next = s.nextOnPort; // read first: a handler may close its socket
             final int local = s.localAddress();
             if ((local == Ipv4Address.ANY || local == destination)
-                && (!s.isConnected() || (s.remoteAddress() == source && s.remotePort() == sourcePort)))
+                && (!s.isConnected() || (s.remoteAddress() == source && s.remotePort() == sourcePort))
+                && (!multicast || s.isMemberOf(destination)))
             {
                 delivered = true;
                 deliver(s, ip.segment(), payload, length, source, sourcePort);

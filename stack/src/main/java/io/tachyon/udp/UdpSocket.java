@@ -38,6 +38,16 @@ import io.tachyon.ipv4.Ipv4Address;
  * the datagram's length, or {@link #NOTHING} when the queue is empty, and leave the sender in
  * {@link #lastSourceAddress()} and {@link #lastSourcePort()}.
  *
+ * <h2>Multicast and broadcast</h2>
+ * {@link #joinGroup(int)} makes the socket receive datagrams sent to a group on its port (bind to the wildcard
+ * address or to the group address; with {@link #reuseAddress(boolean)} several sockets, of one application or
+ * several, share the port and each gets its own copy); the stack reports the membership with IGMP and sends the
+ * leave report when the last socket leaves. {@link #leaveGroup(int)} or {@link #close()} ends it. At most
+ * {@value #MAX_GROUPS} groups per socket (Linux's {@code igmp_max_memberships} default). Sending to a group needs no
+ * join: it goes to the group's MAC address with {@link #multicastTtl(int)} (1 by default), and is not looped back to
+ * this stack's own sockets. Broadcast datagrams reach every socket bound to their port; sending one needs
+ * {@link #broadcast(boolean)}. See {@link Udp} for the exact delivery rules.
+ *
  * <h2>Errors</h2>
  * ICMP errors quoting a datagram this socket sent, and next hops that did not resolve, reach the socket like
  * Linux's {@code IP_RECVERR}: through a {@link UdpErrorHandler}, or else a bounded error queue read with
@@ -47,6 +57,8 @@ public final class UdpSocket implements AutoCloseable
 {
     /** {@code receive} result: the queue is empty. */
     public static final int NOTHING = -1;
+    /** The most groups one socket joins at once (Linux's {@code net.ipv4.igmp_max_memberships} default). */
+    public static final int MAX_GROUPS = 20;
 
     private final Udp udp;
     private final ReceiveRing ring;
@@ -58,6 +70,8 @@ public final class UdpSocket implements AutoCloseable
     private final int[] errorPort;
     private int errorHead;
     private int errorCount;
+    private final int[] groups = new int[MAX_GROUPS];
+    private int groupCount;
 
     UdpSocket nextOnPort;
 
@@ -243,6 +257,103 @@ public final class UdpSocket implements AutoCloseable
     public int remotePort()
     {
         return remotePort;
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Multicast groups
+    // ------------------------------------------------------------------------------------------------------------
+
+    /**
+     * Joins a multicast group (IP_ADD_MEMBERSHIP on the stack's one interface): datagrams to the group and this
+     * socket's port are delivered to it from now on. The stack's first join of a group sends an IGMP membership
+     * report. The socket need not be bound yet.
+     *
+     * @param group a multicast address, 224.0.0.0/4.
+     * @return this.
+     * @throws IllegalArgumentException if {@code group} is not a multicast address.
+     * @throws IllegalStateException if closed, already a member (EADDRINUSE), {@value #MAX_GROUPS} groups are
+     *                               joined already, or the stack's group table is full.
+     */
+    public UdpSocket joinGroup(final int group)
+    {
+        checkOpen();
+        checkGroup(group);
+        if (isMemberOf(group))
+        {
+            throw new IllegalStateException("UDP socket already joined " + Ipv4Address.toString(group)
+                + " (EADDRINUSE)");
+        }
+        if (groupCount == MAX_GROUPS)
+        {
+            throw new IllegalStateException("UDP socket cannot join " + Ipv4Address.toString(group) + ": it is in "
+                + MAX_GROUPS + " groups already, the limit per socket");
+        }
+        udp.joinGroup(this, group);
+        groups[groupCount++] = group;
+        return this;
+    }
+
+    /**
+     * Leaves a multicast group joined with {@link #joinGroup(int)} (IP_DROP_MEMBERSHIP); when no other socket of
+     * the stack is in it, the stack leaves the group (IGMP leave or state-change report).
+     *
+     * @param group the group.
+     * @return this.
+     * @throws IllegalArgumentException if {@code group} is not a multicast address.
+     * @throws IllegalStateException if closed, or this socket did not join the group (EADDRNOTAVAIL).
+     */
+    public UdpSocket leaveGroup(final int group)
+    {
+        checkOpen();
+        checkGroup(group);
+        for (int i = 0; i < groupCount; i++)
+        {
+            if (groups[i] == group)
+            {
+                groups[i] = groups[--groupCount];
+                udp.leaveGroup(this, group);
+                return this;
+            }
+        }
+        throw new IllegalStateException("UDP socket has not joined " + Ipv4Address.toString(group)
+            + " (EADDRNOTAVAIL)");
+    }
+
+    /**
+     * Whether this socket joined a group. Allocation-free.
+     *
+     * @param group an address.
+     * @return true between {@link #joinGroup(int)} and {@link #leaveGroup(int)}.
+     */
+    public boolean isMemberOf(final int group)
+    {
+        for (int i = 0; i < groupCount; i++)
+        {
+            if (groups[i] == group)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * How many groups this socket joined.
+     *
+     * @return the count, {@code [0, MAX_GROUPS]}.
+     */
+    public int groupCount()
+    {
+        return groupCount;
+    }
+
+    private static void checkGroup(final int group)
+    {
+        if (!Ipv4Address.isMulticast(group))
+        {
+            throw new IllegalArgumentException(Ipv4Address.toString(group) + " is not a multicast group address"
+                + " (224.0.0.0/4)");
+        }
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -880,7 +991,7 @@ public final class UdpSocket implements AutoCloseable
     // ------------------------------------------------------------------------------------------------------------
 
     /**
-     * Frees the port and the receive queue. Idempotent.
+     * Leaves every group the socket joined, frees the port and the receive queue. Idempotent.
      */
     @Override
     public void close()
@@ -890,6 +1001,10 @@ public final class UdpSocket implements AutoCloseable
             return;
         }
         closed = true;
+        while (groupCount > 0)
+        {
+            udp.leaveGroup(this, groups[--groupCount]);
+        }
         udp.closed(this);
         ring.close();
         handler = null;

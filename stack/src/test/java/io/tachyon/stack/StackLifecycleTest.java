@@ -29,6 +29,7 @@ import io.tachyon.counters.CountersReader;
 import io.tachyon.counters.SystemCounterDescriptor;
 import io.tachyon.driver.memory.MemoryWire;
 import io.tachyon.icmp.IcmpCounter;
+import io.tachyon.igmp.IgmpCounter;
 import io.tachyon.ipv4.Ipv4;
 import io.tachyon.ipv4.Ipv4Counter;
 import io.tachyon.ipv4.ReassemblyCounter;
@@ -37,7 +38,6 @@ import io.tachyon.time.SystemClock;
 import io.tachyon.udp.UdpCounter;
 import io.tachyon.udp.UdpSocket;
 import io.tachyon.wire.FrameDissector;
-import io.tachyon.wire.Ipv4Flyweight;
 import io.tachyon.wire.Malformed;
 
 /** Running stacks on AgentRunners, commands from other threads, errors, close, and the counters file. */
@@ -127,33 +127,10 @@ class StackLifecycleTest
         try (Harness h = new Harness(counters))
         {
             final AtomicInteger igmp = new AtomicInteger();
-            h.stack.multicast(new MulticastHook()
+            h.stack.ipv4().igmp((ip, rxFlags, rxIndex, destinationClass, nowNs) ->
             {
-                @Override
-                public boolean isMember(final int group)
-                {
-                    return true;
-                }
-
-                @Override
-                public boolean onDatagram(final Ipv4Flyweight ip, final int rxFlags, final int rxIndex,
-                    final int destinationClass, final long nowNs)
-                {
-                    igmp.incrementAndGet();
-                    throw new IllegalStateException("bug in a protocol");
-                }
-
-                @Override
-                public long nextDeadlineNs()
-                {
-                    return NO_DEADLINE;
-                }
-
-                @Override
-                public int poll(final long nowNs)
-                {
-                    return 0;
-                }
+                igmp.incrementAndGet();
+                throw new IllegalStateException("bug in a protocol");
             });
             final byte[] data = new byte[8];
             final List<byte[]> out = h.exchange(Frames.ip().protocol(Ipv4.PROTOCOL_IGMP).payload(data).frame(),
@@ -219,11 +196,12 @@ class StackLifecycleTest
                 assertEquals(0L, byName.get("Malformed/drops: IP version is not 4"));
                 assertEquals(0L, byName.get("Stack/errors: unexpected exceptions caught by the duty cycle"));
                 assertEquals(0L, byName.get("Reassembly/datagrams reassembled"));
+                assertEquals(0L, byName.get("Igmp/joins"));
                 assertEquals(SystemCounterDescriptor.values().length + StackCounter.values().length
                     + LinkCounter.values().length + Malformed.values().length
                     + ArpCounter.values().length + Ipv4Counter.values().length
                     + ReassemblyCounter.values().length + IcmpCounter.values().length
-                    + UdpCounter.values().length, byName.size());
+                    + UdpCounter.values().length + IgmpCounter.values().length, byName.size());
             }
         }
     }
