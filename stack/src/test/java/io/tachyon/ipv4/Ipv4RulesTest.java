@@ -80,7 +80,8 @@ class Ipv4RulesTest
                 Frames.ip().src(Frames.IP_A).srcMac(Frames.MAC_OTHER).payload(udp).frame(),
                 Frames.ip().src(Frames.SUBNET_BROADCAST).payload(udp).frame(),
                 Frames.ip().dstMac(Frames.BROADCAST_MAC).payload(udp).frame(),
-                Frames.ip().dst(Ipv4Address.parse("239.1.2.3")).dstMac(Ipv4Address.multicastMac(0xEF01_0203))
+                // 239.128.0.1 shares 224.0.0.1's MAC address, which the link always accepts
+                Frames.ip().dst(Ipv4Address.parse("239.128.0.1")).dstMac(Ipv4Address.multicastMac(0xE000_0001))
                     .payload(udp).frame(),
                 truncated, badVersion));
             assertEquals(0, socket.pendingDatagrams());
