@@ -283,6 +283,7 @@ public final class Icmp implements TransportInput, IcmpErrorSender, Ipv4Reassemb
                 counters.increment(IcmpCounter.OUT_ERRORS);
                 return true;
             }
+            ipv4.sentInPlace();
             counters.increment(IcmpCounter.OUT_MSGS);
             counters.increment(IcmpCounter.OUT_ECHO_REPS);
             counters.increment(IcmpCounter.OUT_ECHO_REPS_IN_PLACE);
