@@ -134,6 +134,11 @@ class StackMulticastPropertiesTest
                             assertEquals(sequence, MemorySegment.ofArray(into).get(ValueLayout.JAVA_INT_UNALIGNED,
                                 0));
                         }
+                        else
+                        {
+                            assertEquals(UdpSocket.NOTHING, length, "socket " + r + " (not in group " + g + ", or"
+                                + " on the sending stack " + from + ") gets nothing of datagram " + sequence);
+                        }
                         assertEquals(UdpSocket.NOTHING, sockets[r].receive(into, 0, into.length),
                             "socket " + r + " gets nothing more (datagram " + sequence + " to group " + g
                                 + " from stack " + from + ")");
