@@ -1,0 +1,5 @@
+/**
+ * UDP (RFC 768, RFC 1122 §4.1): demultiplexing to sockets, checksums, port allocation, and the stack-thread socket
+ * API with zero-copy callbacks or bounded receive queues.
+ */
+package io.tachyon.udp;
