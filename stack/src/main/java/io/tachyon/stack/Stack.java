@@ -51,8 +51,8 @@ import io.tachyon.wire.Ipv4Flyweight;
  *       it; every drop is counted by reason; frames are released, except those sent back in place (echo
  *       replies);</li>
  *   <li>timers: the {@link TimerWheel} (reassembly expiry, counters sync), ARP's timers
- *       ({@link Arp#nextDeadlineNs()}), and IGMP's ({@link Igmp#nextDeadlineNs()}: report retransmissions and
- *       query responses);</li>
+ *       ({@link Arp#nextDeadlineNs()}), error handlers of sockets whose next hop failed (deferred out of ARP), and
+ *       IGMP's ({@link Igmp#nextDeadlineNs()}: report retransmissions and query responses);</li>
  *   <li>the TX batch is flushed; frames the driver refuses are retried next cycle, up to {@code txRetryLimit}
  *       cycles, then dropped and counted;</li>
  *   <li>the heartbeat in the counters file; the return value is the work done (frames, commands, timers).</li>
@@ -398,6 +398,14 @@ public final class Stack implements Agent, AutoCloseable
             {
                 work += arp.poll(now);
             }
+        }
+        catch (final RuntimeException ex)
+        {
+            error(ex);
+        }
+        try
+        {
+            work += udp.deliverDeferredErrors();
         }
         catch (final RuntimeException ex)
         {

@@ -15,10 +15,12 @@ import io.tachyon.testing.Allocations;
 import io.tachyon.udp.UdpCounter;
 import io.tachyon.udp.UdpHandler;
 import io.tachyon.udp.UdpSocket;
+import io.tachyon.icmp.EchoListener;
+import io.tachyon.icmp.IcmpCounter;
 
 /**
  * Steady state allocates nothing: 100k UDP echo round trips between two stacks on one thread; 100k multicast
- * datagrams to two joined sockets.
+ * datagrams to two joined sockets; pings answered in place and UDP echoes fragmented and reassembled.
  */
 class StackAllocationTest
 {
@@ -133,6 +135,74 @@ class StackAllocationTest
             assertEquals(count.datagrams, pair.b.counters().ip().get(Ipv4Counter.IN_MCAST_PKTS).get());
             assertEquals(0, pair.a.counters().stack().get(StackCounter.ERRORS).get());
             assertEquals(0, pair.b.counters().stack().get(StackCounter.ERRORS).get());
+        }
+    }
+
+    @Test
+    void shouldNotAllocateOverPingsAnsweredInPlaceNorOverFragmentedEchoes() throws Exception
+    {
+        try (StackPair pair = new StackPair(counters))
+        {
+            final Replies replies = new Replies();
+            pair.a.icmp().echoListener(replies);
+            pair.b.openUdpSocket().bind(7).handler(new Echo());
+            final UdpSocket client = pair.a.openUdpSocket().bind(40000);
+            client.connect(Frames.IP_B, 7);
+            final MemorySegment data = MemorySegment.ofArray(Frames.pattern(56, 1));
+            final byte[] large = Frames.pattern(4000, 2);
+            final byte[] reply = new byte[8192];
+            // resolve ARP first: it queues at most 3 frames per neighbour, fewer than a ping plus 3 fragments
+            pair.a.icmp().ping(Frames.IP_B, 7, 0xFFFF, data, 0, 56, pair.clock.nanoTime());
+            assertTrue(pair.runUntil(() -> replies.count == 1, 1_000_000_000L));
+            Allocations.assertSteadyStateAllocatesNothing("pings and fragmented UDP echoes", 3, 10, () ->
+            {
+                for (int i = 0; i < ROUND_TRIPS / 10; i++)
+                {
+                    final int sequence = i & 0xFFFF;
+                    if (pair.a.icmp().ping(Frames.IP_B, 7, sequence, data, 0, 56, pair.clock.nanoTime()) != 0)
+                    {
+                        throw new AssertionError("ping refused at " + i);
+                    }
+                    if (!client.send(large, 0, large.length))
+                    {
+                        throw new AssertionError("send refused at " + i);
+                    }
+                    int length = UdpSocket.NOTHING;
+                    for (int cycle = 0; cycle < 16 && (length == UdpSocket.NOTHING || replies.lastSequence != sequence);
+                        cycle++)
+                    {
+                        pair.cycle();
+                        if (length == UdpSocket.NOTHING)
+                        {
+                            length = client.receive(reply, 0, reply.length);
+                        }
+                    }
+                    if (length != large.length || replies.lastSequence != sequence)
+                    {
+                        throw new AssertionError("round trip " + i + ": echo " + length + ", ping " + replies.lastSequence);
+                    }
+                    pair.clock.advance(1_000L);
+                }
+            });
+            assertTrue(pair.b.counters().icmp().get(IcmpCounter.OUT_ECHO_REPS_IN_PLACE).get() > 0);
+            assertTrue(pair.b.counters().ip().get(Ipv4Counter.REASM_OKS).get() > 0);
+            assertEquals(0, pair.a.counters().stack().get(StackCounter.ERRORS).get());
+            assertEquals(0, pair.b.counters().stack().get(StackCounter.ERRORS).get());
+        }
+    }
+
+    /** Counts echo replies. */
+    static final class Replies implements EchoListener
+    {
+        int count;
+        int lastSequence = -1;
+
+        @Override
+        public void onEchoReply(final int source, final int identifier, final int sequence,
+            final MemorySegment segment, final long offset, final int length, final long nowNs)
+        {
+            count++;
+            lastSequence = sequence;
         }
     }
 }
