@@ -509,12 +509,12 @@ public final class Stack implements Agent, AutoCloseable
      */
     public UdpChannel openUdpChannel(final UdpChannelConfig channelConfig)
     {
+        checkOpen();
         if (Thread.currentThread() == stackThread)
         {
             throw new IllegalStateException("openUdpChannel waits for the stack thread of stack " + config.name()
                 + ": call it from another thread, or use udp().openChannel(config) on the stack thread");
         }
-        checkOpen();
         final CompletableFuture<UdpChannel> future = openUdpChannelAsync(channelConfig);
         final Clock waitClock = channelConfig.waitClock() != null ? channelConfig.waitClock() : clock;
         final long deadline = waitClock.nanoTime() + channelConfig.timeoutNs();
