@@ -43,8 +43,10 @@ import io.tachyon.wire.Malformed;
  * datagram sent as a link-layer broadcast, or a non-initial fragment, or a datagram whose source address does not
  * define a single host" — each is counted as {@link IcmpCounter#OUT_SUPPRESSED} (link-layer broadcasts carrying a
  * unicast destination never get this far: IPv4 drops them). A token bucket ({@code rate} per second, {@code burst}
- * deep) limits every error sent (RFC 1812 §4.3.2.8 and RFC 1122 §3.2.2 allow rate limiting); those held back count
- * as {@link IcmpCounter#OUT_RATE_LIMITED}. Reassembly timeouts become time exceeded, code 1, with the first
+ * deep) limits every error sent, as RFC 1812 §4.3.2.8 describes for routers and as Linux does for hosts
+ * ({@code icmp_msgs_per_sec}, {@code icmp_msgs_burst}); those held back count as
+ * {@link IcmpCounter#OUT_RATE_LIMITED}. Errors carry a zero TOS (RFC 1122 §3.2.2: "An ICMP error message SHOULD be
+ * sent with normal (i.e., zero) TOS bits"). Reassembly timeouts become time exceeded, code 1, with the first
  * fragment's header and 8 bytes as the quote.
  *
  * <h2>Errors we receive</h2>
@@ -63,7 +65,8 @@ public final class Icmp implements TransportInput, IcmpErrorSender, Ipv4Reassemb
 
     private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     private static final int ICMP = Ipv4Flyweight.PROTOCOL_ICMP;
-    private static final int TOS_INTERNETWORK_CONTROL = 0xC0;
+    /** RFC 1122 §3.2.2: "An ICMP error message SHOULD be sent with normal (i.e., zero) TOS bits." */
+    private static final int ERROR_TOS = 0;
     private static final long SECOND = 1_000_000_000L;
 
     private final Ipv4 ipv4;
@@ -283,6 +286,7 @@ public final class Icmp implements TransportInput, IcmpErrorSender, Ipv4Reassemb
                 counters.increment(IcmpCounter.OUT_ERRORS);
                 return true;
             }
+            ipv4.sentInPlace();
             counters.increment(IcmpCounter.OUT_MSGS);
             counters.increment(IcmpCounter.OUT_ECHO_REPS);
             counters.increment(IcmpCounter.OUT_ECHO_REPS_IN_PLACE);
@@ -400,7 +404,7 @@ public final class Icmp implements TransportInput, IcmpErrorSender, Ipv4Reassemb
             - IcmpFlyweight.HEADER_LENGTH;
         final int quote = Math.max(minimum, Math.min(available, room));
         final int status = ipv4.prepare(bad.source(), ICMP, IcmpFlyweight.HEADER_LENGTH + quote, ttl,
-            TOS_INTERNETWORK_CONTROL, 0, nowNs);
+            ERROR_TOS, 0, nowNs);
         if (status != Ipv4.OK)
         {
             counters.increment(IcmpCounter.OUT_ERRORS);

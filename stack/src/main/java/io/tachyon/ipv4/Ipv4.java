@@ -701,6 +701,15 @@ public final class Ipv4 implements NetworkInput, UnresolvedListener
     }
 
     /**
+     * Counts a datagram a protocol sent by rewriting a received frame in place (an echo reply), which does not go
+     * through {@link #prepare}: OutRequests covers every datagram we originate.
+     */
+    public void sentInPlace()
+    {
+        counters.increment(Ipv4Counter.OUT_REQUESTS);
+    }
+
+    /**
      * Abandons the prepared datagram. Does nothing if none is prepared.
      */
     public void abort()

@@ -6,12 +6,13 @@ import org.agrona.collections.Int2IntHashMap;
  * Path MTU estimates per destination (RFC 1191), bounded and allocation-free.
  * <p>
  * A destination without an entry has the link MTU. {@link #lower} records a smaller estimate learnt from an ICMP
- * "fragmentation needed" message: RFC 1191 §6.1 "the host MUST NOT increase its estimate of the Path MTU in response
- * to the contents of a Datagram Too Big message", so an estimate at or above the current one is ignored, and no
- * estimate is ever below 68 bytes, the minimum every IPv4 link carries (RFC 791). An estimate expires
- * {@code expiryNs} after it was set (RFC 1191 §6.3: "a host [...] should attempt to detect increases [...] the
- * recommended setting of this timer is twice its minimum value (10 minutes)"); the next lookup then returns the link
- * MTU again, which is how an increase is detected. When the cache is full the entry closest to expiry is replaced.
+ * "fragmentation needed" message. RFC 1191 §3: "A host MUST not increase its estimate of the Path MTU in response to
+ * the contents of a Datagram Too Big message", so an estimate at or above the current one is ignored; and "A host
+ * MUST never reduce its estimate of the Path MTU below 68 octets". An estimate expires {@code expiryNs} after it was
+ * set; the next lookup then returns the link MTU again, which is how an increase is detected. RFC 1191 §3: an
+ * attempt to detect an increase "MUST NOT be done less than 5 minutes after a Datagram Too Big message has been
+ * received for the given destination [...] We recommend setting these timers at twice their minimum values (10
+ * minutes [...])". When the cache is full the entry closest to expiry is replaced.
  * <p>
  * Routers that predate RFC 1191 send a next-hop MTU of 0; {@link #plateau(int)} gives the estimate RFC 1191 §5
  * recommends for them: the largest plateau below the size of the datagram that was too big.

@@ -3,9 +3,11 @@ package io.tachyon.ipv4;
 import io.tachyon.wire.Ipv4Flyweight;
 
 /**
- * Told about errors concerning a datagram this host sent: received ICMP errors (RFC 1122 §3.2.2: "an ICMP error
- * message ... MUST be passed to the transport layer"), and datagrams whose next hop did not resolve. The transport
- * matches the quoted header to the socket that sent it. Called on the stack thread; the quote is valid only during
+ * Told about errors concerning a datagram this host sent: received ICMP errors, and datagrams whose next hop did not
+ * resolve. RFC 1122 §3.2.2: "the IP protocol number MUST be extracted from the original header and used to select the
+ * appropriate transport protocol entity to handle the error"; §4.1.3.3: "UDP MUST pass to the application layer all
+ * ICMP error messages that it receives from the IP layer." The transport matches the quoted header to the socket
+ * that sent it. Called on the stack thread; the quote is valid only during
  * the call.
  */
 @FunctionalInterface

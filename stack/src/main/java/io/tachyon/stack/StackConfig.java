@@ -28,7 +28,7 @@ public final class StackConfig
     public static final int DEFAULT_EPHEMERAL_LOW = 32768;
     /** Linux's {@code net.ipv4.ip_local_port_range} high end, the default last ephemeral port. */
     public static final int DEFAULT_EPHEMERAL_HIGH = 60999;
-    /** RFC 1191 §6.3: a path MTU estimate should be raised again after about ten minutes. */
+    /** RFC 1191 §3 recommends ten minutes before trying a larger path MTU again. */
     public static final long DEFAULT_PATH_MTU_EXPIRY_NS = 600_000_000_000L;
     /** The smallest receive queue in bytes accepted. */
     public static final int MIN_RECEIVE_QUEUE_BYTES = 2048;
@@ -852,7 +852,7 @@ public final class StackConfig
         }
 
         /**
-         * The path MTU cache; default 256 destinations, estimates kept 10 minutes (RFC 1191).
+         * The path MTU cache; default 256 destinations, estimates kept 10 minutes (RFC 1191 §3).
          *
          * @param size     {@code [1, 65536]}.
          * @param expiryNs {@code [1 s, 1 day]}.

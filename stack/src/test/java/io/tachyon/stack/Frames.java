@@ -13,16 +13,27 @@ import io.tachyon.wire.UdpFlyweight;
 /** Builds exact test frames with the wire flyweights (checksums correct unless a test breaks them). */
 public final class Frames
 {
+    /** Stack A's MAC. */
     public static final long MAC_A = 0x02_00_00_00_00_01L;
+    /** Stack B's (or the test peer's) MAC. */
     public static final long MAC_B = 0x02_00_00_00_00_02L;
+    /** The gateway's MAC. */
     public static final long MAC_GW = 0x02_00_00_00_00_FEL;
+    /** Another host's MAC. */
     public static final long MAC_OTHER = 0x02_00_00_00_00_33L;
+    /** ff:ff:ff:ff:ff:ff. */
     public static final long BROADCAST_MAC = EthernetFlyweight.BROADCAST;
+    /** 10.0.0.1, stack A. */
     public static final int IP_A = Ipv4Address.parse("10.0.0.1");
+    /** 10.0.0.2, stack B or the test peer. */
     public static final int IP_B = Ipv4Address.parse("10.0.0.2");
+    /** 10.0.0.254, the gateway. */
     public static final int IP_GW = Ipv4Address.parse("10.0.0.254");
+    /** 10.0.0.33, a neighbour without an ARP entry. */
     public static final int IP_OTHER = Ipv4Address.parse("10.0.0.33");
+    /** 192.0.2.7, off the subnet. */
     public static final int IP_FAR = Ipv4Address.parse("192.0.2.7");
+    /** 10.0.0.255. */
     public static final int SUBNET_BROADCAST = Ipv4Address.parse("10.0.0.255");
 
     private Frames()
@@ -48,58 +59,68 @@ public final class Frames
         boolean badChecksum;
         int padTo;
 
+        /** A UDP datagram from B to A, no payload yet. */
         public Ip()
         {
         }
 
+        /** Sets the Ethernet source. */
         public Ip srcMac(final long v)
         {
             srcMac = v;
             return this;
         }
 
+        /** Sets the Ethernet destination. */
         public Ip dstMac(final long v)
         {
             dstMac = v;
             return this;
         }
 
+        /** Sets the IPv4 source. */
         public Ip src(final int v)
         {
             src = v;
             return this;
         }
 
+        /** Sets the IPv4 destination. */
         public Ip dst(final int v)
         {
             dst = v;
             return this;
         }
 
+        /** Sets the protocol. */
         public Ip protocol(final int v)
         {
             protocol = v;
             return this;
         }
 
+        /** Sets the TTL. */
         public Ip ttl(final int v)
         {
             ttl = v;
             return this;
         }
 
+        /** Sets the identification. */
         public Ip id(final int v)
         {
             id = v;
             return this;
         }
 
+        /** Sets Don't Fragment. */
         public Ip df(final boolean v)
         {
             df = v;
             return this;
         }
 
+        /** Makes it a fragment: MF and the offset in bytes. */
         public Ip fragment(final boolean more, final int offsetBytes)
         {
             mf = more;
@@ -107,24 +128,28 @@ public final class Frames
             return this;
         }
 
+        /** Sets the options (a multiple of 4 bytes). */
         public Ip options(final byte[] v)
         {
             options = v;
             return this;
         }
 
+        /** Sets the payload after the IPv4 header. */
         public Ip payload(final byte[] v)
         {
             payload = v;
             return this;
         }
 
+        /** Breaks the header checksum. */
         public Ip badChecksum()
         {
             badChecksum = true;
             return this;
         }
 
+        /** Pads the frame to a length. */
         public Ip padTo(final int frameLength)
         {
             padTo = frameLength;
@@ -155,6 +180,7 @@ public final class Frames
         }
     }
 
+    /** A new datagram description. */
     public static Ip ip()
     {
         return new Ip();

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
-import io.tachyon.counters.Counter;
 import io.tachyon.driver.DriverQueue;
 import io.tachyon.driver.FrameBatch;
 import io.tachyon.driver.PacketDriver;
@@ -21,18 +20,24 @@ import io.tachyon.time.VirtualClock;
  */
 public final class Harness implements AutoCloseable
 {
+    /** The clock. */
     public final VirtualClock clock = new VirtualClock();
+    /** The wire. */
     public final MemoryWire wire;
+    /** The stack under test, on endpoint A. */
     public final Stack stack;
+    /** Endpoint B, driven by the test. */
     public final PacketDriver peer;
     private final DriverQueue peerQueue;
     private final FrameBatch batch = new FrameBatch(64);
 
+    /** A harness with configuration changes. */
     public Harness(final Path countersDirectory, final UnaryOperator<StackConfig.Builder> configure)
     {
         this(countersDirectory, MemoryWireConfig.DEFAULT, configure, d -> d);
     }
 
+    /** A harness with a wire configuration, configuration changes, and a wrapper around the stack's driver. */
     public Harness(final Path countersDirectory, final MemoryWireConfig wireConfig,
         final UnaryOperator<StackConfig.Builder> configure, final UnaryOperator<PacketDriver> wrapDriver)
     {
@@ -48,6 +53,7 @@ public final class Harness implements AutoCloseable
             wrapDriver.apply(wire.endpointA()), 0, clock);
     }
 
+    /** A harness with the defaults. */
     public Harness(final Path countersDirectory)
     {
         this(countersDirectory, c -> c);
@@ -112,11 +118,7 @@ public final class Harness implements AutoCloseable
         return out;
     }
 
-    public long counter(final Counter counter)
-    {
-        return counter.get();
-    }
-
+    /** Closes the stack and the wire. */
     @Override
     public void close()
     {

@@ -17,13 +17,18 @@ public final class StackPair implements AutoCloseable
     /** How far the clock moves when a cycle of both stacks did nothing. */
     public static final long IDLE_STEP_NS = 10_000L;
 
+    /** The clock both stacks and the wire use. */
     public final VirtualClock clock = new VirtualClock();
     /** How far the clock moves when a cycle of both stacks did nothing; {@link #IDLE_STEP_NS} by default. */
     public long idleStepNs = IDLE_STEP_NS;
+    /** The wire between A (endpoint A) and B (endpoint B). */
     public final MemoryWire wire;
+    /** Stack A, 10.0.0.1. */
     public final Stack a;
+    /** Stack B, 10.0.0.2. */
     public final Stack b;
 
+    /** Two stacks with configuration changes applied to each. */
     public StackPair(final Path countersDirectory, final MemoryWireConfig wireConfig,
         final UnaryOperator<StackConfig.Builder> configureA, final UnaryOperator<StackConfig.Builder> configureB)
     {
@@ -38,11 +43,13 @@ public final class StackPair implements AutoCloseable
             .mac(Frames.MAC_B).address(Frames.IP_B, 24)).build(), wire.endpointB(), 0, clock);
     }
 
+    /** Two stacks on a clean default wire. */
     public StackPair(final Path countersDirectory)
     {
         this(countersDirectory, MemoryWireConfig.DEFAULT, c -> c, c -> c);
     }
 
+    /** Two stacks on a wire of this configuration. */
     public StackPair(final Path countersDirectory, final MemoryWireConfig wireConfig)
     {
         this(countersDirectory, wireConfig, c -> c, c -> c);
@@ -85,6 +92,7 @@ public final class StackPair implements AutoCloseable
         }
     }
 
+    /** Closes both stacks and the wire. */
     @Override
     public void close()
     {
