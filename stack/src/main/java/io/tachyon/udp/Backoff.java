@@ -10,7 +10,7 @@ import java.util.concurrent.locks.LockSupport;
 final class Backoff
 {
     /** The longest park. */
-    static final long MAX_PARK_NS = 1_000_000L;
+    static final long MAX_PARK_NS = 100_000L;
 
     private static final int SPINS = 100;
     private static final int YIELDS = 100;
