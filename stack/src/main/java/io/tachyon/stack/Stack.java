@@ -361,6 +361,14 @@ public final class Stack implements Agent, AutoCloseable
         {
             error(ex);
         }
+        try
+        {
+            work += udp.deliverDeferredErrors();
+        }
+        catch (final RuntimeException ex)
+        {
+            error(ex);
+        }
         final MulticastHook hook = multicast;
         if (hook != null)
         {

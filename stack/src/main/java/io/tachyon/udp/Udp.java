@@ -55,6 +55,7 @@ public final class Udp implements TransportInput, TransportErrorListener
 
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     private static final int UDP = Ipv4Flyweight.PROTOCOL_UDP;
+    private static final int DEFERRED_ERRORS = 64;
 
     private final Ipv4 ipv4;
     private final IcmpErrorSender icmp;
@@ -78,6 +79,10 @@ public final class Udp implements TransportInput, TransportErrorListener
     private final byte[] scratch = new byte[MAX_PAYLOAD];
     private final UdpChannel[] channels;
     private int channelCount;
+    private final UdpSocket[] deferredSocket = new UdpSocket[DEFERRED_ERRORS];
+    private final int[] deferredFields = new int[DEFERRED_ERRORS * 6];
+    private int deferredHead;
+    private int deferredCount;
     private int openSockets;
     private int ephemeralCursor;
 
@@ -619,23 +624,100 @@ public final class Udp implements TransportInput, TransportErrorListener
         {
             return false;
         }
-        error.set(origin, type, code, info, destination, destinationPort);
         final UdpErrorHandler handler = target.errorHandler();
-        if (handler != null)
+        if (handler == null)
         {
-            try
+            if (!target.enqueueError(origin, type, code, info, destination, destinationPort))
             {
-                handler.onError(target, error);
-            }
-            catch (final RuntimeException ex)
-            {
-                counters.increment(UdpCounter.HANDLER_ERRORS);
+                counters.increment(UdpCounter.ERROR_QUEUE_OVERFLOWS);
             }
         }
-        else if (!target.enqueueError(origin, type, code, info, destination, destinationPort))
+        else if (origin == ORIGIN_LOCAL)
         {
-            counters.increment(UdpCounter.ERROR_QUEUE_OVERFLOWS);
+            defer(target, origin, type, code, info, destination, destinationPort);
+        }
+        else
+        {
+            callHandler(target, handler, origin, type, code, info, destination, destinationPort);
         }
         return true;
+    }
+
+    /**
+     * A local error is raised from inside ARP (a send to a failed neighbour, or ARP's timer giving up) and possibly
+     * from inside the application's own {@code send}: its handler is called later, from the duty cycle, so that it
+     * may send again without re-entering ARP.
+     */
+    private void defer(final UdpSocket target, final int origin, final int type, final int code, final int info,
+        final int destination, final int destinationPort)
+    {
+        final int capacity = deferredSocket.length;
+        if (deferredCount == capacity)
+        {
+            counters.increment(UdpCounter.ERROR_QUEUE_OVERFLOWS);
+            return;
+        }
+        final int at = (deferredHead + deferredCount) % capacity;
+        deferredSocket[at] = target;
+        deferredFields[at * 6] = origin;
+        deferredFields[at * 6 + 1] = type;
+        deferredFields[at * 6 + 2] = code;
+        deferredFields[at * 6 + 3] = info;
+        deferredFields[at * 6 + 4] = destination;
+        deferredFields[at * 6 + 5] = destinationPort;
+        deferredCount++;
+    }
+
+    /**
+     * Calls the error handlers of errors raised from inside ARP (see {@link TransportErrorListener#ORIGIN_LOCAL}).
+     * The stack calls it every duty cycle.
+     *
+     * @return how many handlers were called.
+     */
+    public int deliverDeferredErrors()
+    {
+        int delivered = 0;
+        // only those waiting now: a handler that sends again may defer a new error, delivered next cycle
+        for (int waiting = deferredCount; waiting > 0; waiting--)
+        {
+            final int at = deferredHead;
+            final UdpSocket target = deferredSocket[at];
+            deferredSocket[at] = null;
+            deferredHead = (at + 1) % deferredSocket.length;
+            deferredCount--;
+            final UdpErrorHandler handler = target.errorHandler();
+            final int base = at * 6;
+            if (target.isClosed())
+            {
+                continue;
+            }
+            if (handler == null)
+            {
+                if (!target.enqueueError(deferredFields[base], deferredFields[base + 1], deferredFields[base + 2],
+                    deferredFields[base + 3], deferredFields[base + 4], deferredFields[base + 5]))
+                {
+                    counters.increment(UdpCounter.ERROR_QUEUE_OVERFLOWS);
+                }
+                continue;
+            }
+            callHandler(target, handler, deferredFields[base], deferredFields[base + 1], deferredFields[base + 2],
+                deferredFields[base + 3], deferredFields[base + 4], deferredFields[base + 5]);
+            delivered++;
+        }
+        return delivered;
+    }
+
+    private void callHandler(final UdpSocket target, final UdpErrorHandler handler, final int origin, final int type,
+        final int code, final int info, final int destination, final int destinationPort)
+    {
+        error.set(origin, type, code, info, destination, destinationPort);
+        try
+        {
+            handler.onError(target, error);
+        }
+        catch (final RuntimeException ex)
+        {
+            counters.increment(UdpCounter.HANDLER_ERRORS);
+        }
     }
 }

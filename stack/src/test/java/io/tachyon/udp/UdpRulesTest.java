@@ -238,6 +238,40 @@ class UdpRulesTest
     }
 
     @Test
+    void shouldCallErrorHandlersForUnresolvedNeighboursFromTheDutyCycleSoTheyMaySendAgain()
+    {
+        try (Harness h = new Harness(counters))
+        {
+            final boolean[] inSend = new boolean[1];
+            final int[] errors = new int[2];
+            final UdpSocket socket = h.stack.openUdpSocket().bind(4000);
+            socket.errorHandler((s, e) ->
+            {
+                errors[0]++;
+                if (inSend[0] || e.origin() != UdpError.ORIGIN_LOCAL || e.code() != 1)
+                {
+                    errors[1]++;
+                }
+                inSend[0] = true;
+                s.send(new byte[4], 0, 4, Frames.IP_OTHER, 99); // fails again: ARP holds the neighbour down
+                inSend[0] = false;
+            });
+            inSend[0] = true;
+            assertTrue(socket.send(new byte[4], 0, 4, Frames.IP_OTHER, 99));
+            inSend[0] = false;
+            for (int i = 0; i < 5; i++)
+            {
+                h.exchange();
+                h.clock.advance(1_000_000_000L);
+            }
+            assertTrue(errors[0] >= 3, "one error per duty cycle once the neighbour failed: " + errors[0]);
+            assertEquals(0, errors[1], "never called from inside send, always host unreachable from here");
+            assertEquals(0, h.stack.counters().stack().get(StackCounter.ERRORS).get());
+            assertEquals(0, count(h, UdpCounter.HANDLER_ERRORS));
+        }
+    }
+
+    @Test
     void shouldCountHandlerExceptionsAndCarryOn()
     {
         try (Harness h = new Harness(counters))
