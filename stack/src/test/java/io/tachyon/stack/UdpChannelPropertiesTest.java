@@ -32,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * stack, over a lossless wire, while the stacks run on their own thread: every datagram arrives exactly once,
  * byte-exact, and each sender's datagrams arrive in the order it sent them.
  */
-class UdpChannelProperties
+class UdpChannelPropertiesTest
 {
     private static final int PORT = 9;
     private static final Path COUNTERS;
