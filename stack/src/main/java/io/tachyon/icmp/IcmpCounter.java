@@ -54,7 +54,10 @@ public enum IcmpCounter implements CounterDescriptor
     OUT_TIME_EXCDS("OutTimeExcds: time exceeded"),
     /** Errors the token bucket held back. */
     OUT_RATE_LIMITED("OutRateLimited: errors not sent: rate limit"),
-    /** Errors not sent because the offending datagram was an ICMP error, a broadcast or multicast, a non-first fragment, or from a source that is not one host. */
+    /**
+     * Errors not sent because the offending datagram was an ICMP error, a broadcast or multicast, a non-first
+     * fragment, or from a source that is not one host.
+     */
     OUT_SUPPRESSED("OutSuppressed: errors not sent: RFC 1122 3.2.2 forbids them"),
     /** Echo replies that reused the received frame (txFromRxFrame). */
     OUT_ECHO_REPS_IN_PLACE("OutEchoRepsInPlace: echo replies sent from the request's own buffer"),

@@ -26,8 +26,8 @@ import io.tachyon.wire.Malformed;
  * <p>
  * <b>Transmit.</b> Frames are built in TX buffers acquired into one {@link FrameBatch} and handed to the driver by
  * {@link #flush()}. A protocol builds one frame at a time: {@link #begin(long, int)}, write from
- * {@link #frameOffset()} + 14, {@link #end(int, int, long)}. A frame whose next hop has no MAC address yet is built in a
- * scratch buffer and handed to {@link Arp#enqueue}, which keeps a copy until the address resolves. A full batch is
+ * {@link #frameOffset()} + 14, {@link #end(int, int, long)}. A frame whose next hop has no MAC address yet is built
+ * in a scratch buffer and handed to {@link Arp#enqueue}, which keeps a copy until the address resolves. A full batch is
  * flushed before a new buffer is taken (never while a frame is half built). The driver may accept a prefix of a
  * batch: the rest is retried at the next flush, and after {@code txRetryLimit} duty cycles without progress it is
  * released and counted ({@link LinkCounter#TX_DROPPED}). Frames shorter than the Ethernet minimum of 60 bytes are

@@ -49,7 +49,8 @@ import io.tachyon.udp.UdpTimeoutException;
  *   <li>the {@link UdpChannel}s ({@link Udp#pollChannels}): up to each channel's burst of datagrams from its send
  *       ring is sent, and channels closed by other threads are released;</li>
  *   <li>timers: the {@link TimerWheel} (reassembly expiry, counters sync), ARP's timers
- *       ({@link Arp#nextDeadlineNs()}), and the multicast hook's;</li>
+ *       ({@link Arp#nextDeadlineNs()}), error handlers of sockets whose next hop failed (deferred out of ARP), and
+ *       the multicast hook's timers;</li>
  *   <li>the TX batch is flushed; frames the driver refuses are retried next cycle, up to {@code txRetryLimit}
  *       cycles, then dropped and counted;</li>
  *   <li>the heartbeat in the counters file; the return value is the work done (frames, commands, timers).</li>

@@ -12,9 +12,13 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.tachyon.driver.FrameBatch;
+import io.tachyon.driver.memory.MemoryWireConfig;
 import io.tachyon.stack.Frames;
 import io.tachyon.stack.Harness;
 import io.tachyon.stack.MulticastHook;
+import io.tachyon.stack.RxFlagsDriver;
+import io.tachyon.udp.UdpCounter;
 import io.tachyon.udp.UdpError;
 import io.tachyon.udp.UdpSocket;
 import io.tachyon.wire.ArpFlyweight;
@@ -133,6 +137,33 @@ class Ipv4RulesTest
         public int poll(final long nowNs)
         {
             return 0;
+        }
+    }
+
+    @Test
+    void shouldTrustTheDriversChecksumVerdicts()
+    {
+        final RxFlagsDriver[] driver = new RxFlagsDriver[1];
+        try (Harness h = new Harness(counters, MemoryWireConfig.DEFAULT, c -> c, d ->
+        {
+            driver[0] = new RxFlagsDriver(d);
+            return driver[0];
+        }))
+        {
+            final UdpSocket socket = h.stack.openUdpSocket().bind(5000);
+            final byte[] badUdp = Frames.udp(Frames.IP_B, Frames.IP_A, 1, 5000, new byte[4]);
+            badUdp[8] ^= 1;
+            driver[0].rxFlags = FrameBatch.RX_IP_CHECKSUM_GOOD | FrameBatch.RX_L4_CHECKSUM_GOOD;
+            h.exchange(Frames.ip().badChecksum().payload(Frames.udp(Frames.IP_B, Frames.IP_A, 1, 5000, new byte[4]))
+                .frame(), Frames.ip().payload(badUdp).frame());
+            assertEquals(2, socket.pendingDatagrams(), "verified by the device: not checked again");
+            driver[0].rxFlags = FrameBatch.RX_IP_CHECKSUM_BAD;
+            h.exchange(Frames.udpFrame(1, 5000, new byte[4]));
+            driver[0].rxFlags = FrameBatch.RX_IP_CHECKSUM_GOOD | FrameBatch.RX_L4_CHECKSUM_BAD;
+            h.exchange(Frames.udpFrame(1, 5000, new byte[4]));
+            assertEquals(2, socket.pendingDatagrams(), "bad verdicts drop");
+            assertEquals(1, count(h, Ipv4Counter.IN_CSUM_ERRORS));
+            assertEquals(1, h.stack.counters().udp().get(UdpCounter.IN_CSUM_ERRORS).get());
         }
     }
 

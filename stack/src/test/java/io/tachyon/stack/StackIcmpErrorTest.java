@@ -125,6 +125,34 @@ class StackIcmpErrorTest
     }
 
     @Test
+    void shouldDeliverTimeExceededAndParameterProblemToTheSocketThatSentTheDatagram()
+    {
+        try (Harness h = new Harness(counters))
+        {
+            final UdpSocket socket = h.stack.openUdpSocket().bind(6000);
+            assertTrue(socket.send(new byte[40], 0, 40, Frames.IP_B, 5353));
+            final byte[] sent = h.exchange().get(0);
+            final byte[] quote = Frames.slice(sent, 14, 14 + 28);
+            h.inject(Frames.ip().protocol(1).payload(Frames.icmp(11, 0, 0, quote)).frame(),
+                Frames.ip().protocol(1).payload(Frames.icmp(12, 0, 8 << 24, quote)).frame(),
+                Frames.ip().protocol(1).payload(Frames.icmp(3, 3, 0, Frames.slice(quote, 0, 24))).frame());
+            h.exchange();
+            final UdpError error = new UdpError();
+            assertTrue(socket.pollError(error));
+            assertEquals(11, error.type());
+            assertEquals(0, error.code());
+            assertEquals(5353, error.destinationPort());
+            assertTrue(socket.pollError(error));
+            assertEquals(12, error.type());
+            assertEquals(8, error.info(), "the parameter problem pointer");
+            assertFalse(socket.pollError(error), "a quote without 8 bytes of UDP header is not delivered");
+            assertEquals(1, h.stack.counters().icmp().get(IcmpCounter.IN_ERRORS).get());
+            assertEquals(1, h.stack.counters().icmp().get(IcmpCounter.IN_TIME_EXCDS).get());
+            assertEquals(1, h.stack.counters().icmp().get(IcmpCounter.IN_PARM_PROBS).get());
+        }
+    }
+
+    @Test
     void shouldIgnoreFragmentationNeededThatWouldRaiseTheEstimateOrQuotesSomeoneElse()
     {
         try (Harness h = new Harness(counters))

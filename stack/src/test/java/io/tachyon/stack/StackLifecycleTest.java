@@ -13,9 +13,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.AgentTerminationException;
 import org.agrona.concurrent.YieldingIdleStrategy;
@@ -59,8 +61,16 @@ class StackLifecycleTest
             .mac(Frames.MAC_A).address(Frames.IP_A, 24).build(), wire.endpointA(), 0, clock);
         final Stack b = new Stack(StackConfig.builder().name("runner-b").countersDirectory(counters)
             .mac(Frames.MAC_B).address(Frames.IP_B, 24).build(), wire.endpointB(), 0, clock);
-        final AgentRunner runnerA = new AgentRunner(new YieldingIdleStrategy(), Throwable::printStackTrace, null, a);
-        final AgentRunner runnerB = new AgentRunner(new YieldingIdleStrategy(), Throwable::printStackTrace, null, b);
+        final List<Throwable> failures = new CopyOnWriteArrayList<>();
+        final ErrorHandler errors = ex ->
+        {
+            if (!(ex instanceof AgentTerminationException))
+            {
+                failures.add(ex);
+            }
+        };
+        final AgentRunner runnerA = new AgentRunner(new YieldingIdleStrategy(), errors, null, a);
+        final AgentRunner runnerB = new AgentRunner(new YieldingIdleStrategy(), errors, null, b);
         AgentRunner.startOnThread(runnerA);
         AgentRunner.startOnThread(runnerB);
         try
@@ -98,6 +108,7 @@ class StackLifecycleTest
                 Thread.onSpinWait();
             }
             assertTrue(a.isClosed() && b.isClosed());
+            assertEquals(List.of(), failures, "only the requested termination reached the runners");
         }
         finally
         {

@@ -59,7 +59,8 @@ class StatStackTest
                 for (final String line : new String[] {
                     "Stack:\n", "    3 frames received\n",
                     "Arp:\n", "    1 rx requests\n", "    1 tx replies\n",
-                    "Ip:\n", "    2 InReceives: datagrams received\n", "    2 OutRequests: datagrams sent\n", "    2 InDelivers: datagrams delivered to ICMP,"
+                    "Ip:\n", "    2 InReceives: datagrams received\n", "    2 OutRequests: datagrams sent\n",
+                    "    2 InDelivers: datagrams delivered to ICMP,"
                         + " UDP or IGMP\n",
                     "Icmp:\n", "    1 InEchos: echo requests\n", "    1 OutDestUnreachs: destination unreachable\n",
                     "Udp:\n", "    1 NoPorts: datagrams to a port with no socket\n"})

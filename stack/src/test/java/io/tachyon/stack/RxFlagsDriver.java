@@ -1,0 +1,110 @@
+package io.tachyon.stack;
+
+import io.tachyon.driver.DriverCapabilities;
+import io.tachyon.driver.DriverQueue;
+import io.tachyon.driver.DriverState;
+import io.tachyon.driver.FrameBatch;
+import io.tachyon.driver.PacketDriver;
+
+/** Wraps a driver so that every received frame carries the RX checksum verdicts a test chooses. */
+public final class RxFlagsDriver implements PacketDriver
+{
+    /** The {@code FrameBatch.RX_*} flags set on every received frame. */
+    public int rxFlags;
+
+    private final PacketDriver driver;
+    private final Queue queue = new Queue();
+
+    /**
+     * Wraps a driver.
+     *
+     * @param driver the driver.
+     */
+    public RxFlagsDriver(final PacketDriver driver)
+    {
+        this.driver = driver;
+    }
+
+    @Override
+    public String name()
+    {
+        return driver.name();
+    }
+
+    @Override
+    public DriverState state()
+    {
+        return driver.state();
+    }
+
+    @Override
+    public void open()
+    {
+        driver.open();
+    }
+
+    @Override
+    public void start()
+    {
+        driver.start();
+    }
+
+    @Override
+    public DriverCapabilities capabilities()
+    {
+        final DriverCapabilities c = driver.capabilities();
+        return new DriverCapabilities(c.mtu(), c.maxFrameLength(), c.maxBurst(), c.queueCount(), true,
+            c.txChecksumOffload(), c.rxTimestamps(), c.zeroCopy(), c.txFromRxFrame());
+    }
+
+    @Override
+    public DriverQueue queue(final int queueId)
+    {
+        return queue;
+    }
+
+    @Override
+    public void close()
+    {
+        driver.close();
+    }
+
+    private final class Queue implements DriverQueue
+    {
+        @Override
+        public int queueId()
+        {
+            return 0;
+        }
+
+        @Override
+        public int receive(final FrameBatch batch)
+        {
+            final int before = batch.size();
+            final int n = driver.queue(0).receive(batch);
+            for (int i = before; i < before + n; i++)
+            {
+                batch.flags(i, rxFlags);
+            }
+            return n;
+        }
+
+        @Override
+        public void release(final FrameBatch batch, final int index)
+        {
+            driver.queue(0).release(batch, index);
+        }
+
+        @Override
+        public int acquire(final FrameBatch batch, final int count)
+        {
+            return driver.queue(0).acquire(batch, count);
+        }
+
+        @Override
+        public int transmit(final FrameBatch batch)
+        {
+            return driver.queue(0).transmit(batch);
+        }
+    }
+}
