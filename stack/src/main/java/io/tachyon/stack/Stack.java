@@ -5,9 +5,11 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentTerminationException;
+import org.agrona.concurrent.BackoffIdleStrategy;
 
 import io.tachyon.arp.Arp;
 import io.tachyon.arp.ArpConfig;
@@ -29,8 +31,11 @@ import io.tachyon.ipv4.TransportInput;
 import io.tachyon.link.Link;
 import io.tachyon.time.Clock;
 import io.tachyon.udp.Udp;
+import io.tachyon.udp.UdpChannel;
+import io.tachyon.udp.UdpChannelConfig;
 import io.tachyon.udp.UdpSocket;
 import io.tachyon.wire.Ipv4Flyweight;
+import io.tachyon.udp.UdpTimeoutException;
 
 /**
  * A running IPv4 host on one driver queue: Ethernet, ARP, IPv4 (with reassembly and fragmentation), ICMP, IGMP
@@ -49,7 +54,9 @@ import io.tachyon.wire.Ipv4Flyweight;
  *   <li>up to 16 commands from other threads ({@link #submit});</li>
  *   <li>one RX burst (at most {@code rxBurst} frames): each frame is dissected and handed to the protocol that owns
  *       it; every drop is counted by reason; frames are released, except those sent back in place (echo
- *       replies);</li>
+ *       replies); datagrams for a {@link UdpChannel} are copied into its receive ring;</li>
+ *   <li>the {@link UdpChannel}s ({@link Udp#pollChannels}): up to each channel's burst of datagrams from its send
+ *       ring is sent, and channels closed by other threads are released;</li>
  *   <li>timers: the {@link TimerWheel} (reassembly expiry, counters sync), ARP's timers
  *       ({@link Arp#nextDeadlineNs()}), error handlers of sockets whose next hop failed (deferred out of ARP), and
  *       IGMP's ({@link Igmp#nextDeadlineNs()}: report retransmissions and query responses);</li>
@@ -63,8 +70,12 @@ import io.tachyon.wire.Ipv4Flyweight;
  *
  * <h2>Threads</h2>
  * <ul>
- *   <li>Any thread: {@link #submit}, {@link #openUdpSocketAsync}, {@link #requestClose()}, {@link #isClosed()},
- *       {@link #lastError()}, {@link #config()}, {@link #counters()} (reading counters).</li>
+ *   <li>Any thread: {@link #submit}, {@link #openUdpSocketAsync}, {@link #openUdpChannelAsync},
+ *       {@link #requestClose()}, {@link #isClosed()}, {@link #lastError()}, {@link #config()}, {@link #counters()}
+ *       (reading counters), and all of a {@link UdpChannel} as its javadoc says (sends from any thread, receives
+ *       from one thread at a time).</li>
+ *   <li>Any thread except the stack thread (they wait for it): {@link #openUdpChannel(int, int)} and
+ *       {@link #openUdpChannel(UdpChannelConfig)}.</li>
  *   <li>The stack thread only (the thread calling {@code doWork}, or code running inside it: handlers,
  *       commands): everything else, including all of {@link UdpSocket}, {@link Icmp#ping}, {@link #close()}
  *       (or after the runner has stopped), and the components returned by the accessors.</li>
@@ -111,6 +122,7 @@ public final class Stack implements Agent, AutoCloseable
     private final long reassemblyTickNs;
     private final TimerWheel.Handler timerHandler = new TimerHandler();
 
+    private Thread stackThread;
     private volatile boolean closeRequested;
     private volatile boolean closed;
     private volatile Throwable lastError;
@@ -289,6 +301,11 @@ public final class Stack implements Agent, AutoCloseable
         {
             throw new AgentTerminationException("stack " + config.name() + " is closed");
         }
+        final Thread current = Thread.currentThread();
+        if (current != stackThread)
+        {
+            stackThread = current;
+        }
         final long now = clock.nanoTime();
         nowNs = now;
         int work = runCommands(now);
@@ -298,6 +315,7 @@ public final class Stack implements Agent, AutoCloseable
             throw new AgentTerminationException("stack " + config.name() + " closed on request");
         }
         work += receive(now);
+        work += pollChannels(now);
         work += runTimers(now);
         work += transmit();
         counters.system().increment(SystemCounterDescriptor.DUTY_CYCLES);
@@ -379,6 +397,19 @@ public final class Stack implements Agent, AutoCloseable
             lastError = ex;
         }
         return n;
+    }
+
+    private int pollChannels(final long now)
+    {
+        try
+        {
+            return udp.pollChannels(now);
+        }
+        catch (final RuntimeException ex)
+        {
+            error(ex);
+            return 0;
+        }
     }
 
     private int runTimers(final long now)
@@ -516,6 +547,116 @@ public final class Stack implements Agent, AutoCloseable
                     socket.close();
                 }
                 result.completeExceptionally(ex);
+            }
+        });
+        if (!queued)
+        {
+            result.completeExceptionally(new IllegalStateException("the command queue of stack " + config.name()
+                + " is full (" + commands.capacity() + " commands)"));
+        }
+        return result;
+    }
+
+    /**
+     * Opens a {@link UdpChannel} (the cross-thread UDP API) with the default settings, waiting until the stack
+     * thread has bound it. Any thread except the stack thread.
+     *
+     * @param address the local address (0 for every address).
+     * @param port    the local port (0 for an ephemeral one).
+     * @return the open channel.
+     * @see #openUdpChannel(UdpChannelConfig)
+     */
+    public UdpChannel openUdpChannel(final int address, final int port)
+    {
+        return openUdpChannel(UdpChannelConfig.of(address, port));
+    }
+
+    /**
+     * Opens a {@link UdpChannel}, waiting (spin, yield, then park) until the stack thread has bound it, at most
+     * {@link UdpChannelConfig#timeoutNs()} by {@link UdpChannelConfig#waitClock()} (the stack's clock when null).
+     * Any thread except the stack thread (which would wait for itself; it uses {@code udp().openChannel}).
+     *
+     * @param channelConfig how to open it.
+     * @return the open channel.
+     * @throws UdpTimeoutException if the stack did not open it in time (its duty cycle is not running); a channel
+     *                             opened later is closed at once.
+     * @throws IllegalStateException if called on the stack thread, if the stack is closed or its command queue is
+     *                               full, or as {@link Udp#openChannel} (port in use, socket limit).
+     * @throws IllegalArgumentException as {@link Udp#openChannel} (an address not of this stack, no route).
+     */
+    public UdpChannel openUdpChannel(final UdpChannelConfig channelConfig)
+    {
+        checkOpen();
+        if (Thread.currentThread() == stackThread)
+        {
+            throw new IllegalStateException("openUdpChannel waits for the stack thread of stack " + config.name()
+                + ": call it from another thread, or use udp().openChannel(config) on the stack thread");
+        }
+        final CompletableFuture<UdpChannel> future = openUdpChannelAsync(channelConfig);
+        final Clock waitClock = channelConfig.waitClock() != null ? channelConfig.waitClock() : clock;
+        final long deadline = waitClock.nanoTime() + channelConfig.timeoutNs();
+        final BackoffIdleStrategy idle = new BackoffIdleStrategy(100, 100, 1_000L, 1_000_000L);
+        while (!future.isDone())
+        {
+            if (closed || waitClock.nanoTime() - deadline >= 0)
+            {
+                if (future.cancel(false))
+                {
+                    throw closed ? new IllegalStateException("stack " + config.name() + " closed while opening a"
+                        + " UDP channel") : new UdpTimeoutException("stack " + config.name() + " did not open the"
+                        + " UDP channel " + channelConfig + " within " + channelConfig.timeoutNs()
+                        + " ns: is its duty cycle running?");
+                }
+                break;
+            }
+            idle.idle();
+        }
+        try
+        {
+            return future.join();
+        }
+        catch (final CompletionException ex)
+        {
+            if (ex.getCause() instanceof RuntimeException cause)
+            {
+                throw cause;
+            }
+            throw ex;
+        }
+    }
+
+    /**
+     * Opens a {@link UdpChannel} on the stack thread, from any thread, without waiting. The future completes on the
+     * stack thread with the channel or exceptionally with the reason (as {@link Udp#openChannel}), or at once with
+     * an {@link IllegalStateException} when the command queue is full. Cancelling the future before the stack runs
+     * the command abandons the open; a channel opened for a future already cancelled is closed at once.
+     *
+     * @param channelConfig how to open it.
+     * @return the future channel.
+     */
+    public CompletableFuture<UdpChannel> openUdpChannelAsync(final UdpChannelConfig channelConfig)
+    {
+        Objects.requireNonNull(channelConfig, "channelConfig");
+        final CompletableFuture<UdpChannel> result = new CompletableFuture<>();
+        final boolean queued = commands.offer((stack, now) ->
+        {
+            if (result.isDone())
+            {
+                return;
+            }
+            final UdpChannel channel;
+            try
+            {
+                channel = stack.udp.openChannel(channelConfig);
+            }
+            catch (final RuntimeException ex)
+            {
+                result.completeExceptionally(ex);
+                return;
+            }
+            if (!result.complete(channel))
+            {
+                channel.close();
             }
         });
         if (!queued)

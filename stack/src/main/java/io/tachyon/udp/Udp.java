@@ -64,7 +64,8 @@ import io.tachyon.wire.UdpFlyweight;
  * the path MTU, into the IPv4 staging buffer that the fragmenter cuts up); the checksum is always computed (or left
  * to the device when TX checksum offload is configured and offered).
  * <p>
- * Threading: the stack thread only. Nothing allocates after construction except opening a socket.
+ * Threading: the stack thread only (application threads use {@link UdpChannel}). Nothing allocates after
+ * construction except opening a socket or a channel.
  */
 public final class Udp implements TransportInput, TransportErrorListener
 {
@@ -95,6 +96,8 @@ public final class Udp implements TransportInput, TransportErrorListener
     private final UdpFlyweight txUdp = new UdpFlyweight();
     private final UdpError error = new UdpError();
     private final byte[] scratch = new byte[MAX_PAYLOAD];
+    private final UdpChannel[] channels;
+    private int channelCount;
     private final UdpSocket[] deferredSocket = new UdpSocket[DEFERRED_ERRORS];
     private final int[] deferredFields = new int[DEFERRED_ERRORS * 6];
     private int deferredHead;
@@ -147,6 +150,7 @@ public final class Udp implements TransportInput, TransportErrorListener
         this.multicastTtl = multicastTtl;
         this.subnetText = Ipv4Address.toString(ipv4.address() & Ipv4Address.mask(prefixLength)) + "/" + prefixLength;
         this.gatewayAddress = gateway;
+        channels = new UdpChannel[socketLimit];
         final long mixed = clock.nanoTime() * 0x9E37_79B9_7F4A_7C15L;
         ephemeralCursor = (int)((mixed >>> 33) % (ephemeralHigh - ephemeralLow + 1));
     }
@@ -160,15 +164,102 @@ public final class Udp implements TransportInput, TransportErrorListener
      */
     public UdpSocket open()
     {
+        return open(receiveQueueBytes, receiveQueueDatagrams);
+    }
+
+    private UdpSocket open(final int ringBytes, final int ringDatagrams)
+    {
         if (openSockets >= socketLimit)
         {
             throw new IllegalStateException("cannot open a UDP socket: " + openSockets + " are open, the limit"
                 + " (udpSocketLimit) is " + socketLimit);
         }
-        final UdpSocket socket = new UdpSocket(this, new ReceiveRing(receiveQueueBytes, receiveQueueDatagrams),
-            errorQueueLength, defaultTtl, multicastTtl);
+        final UdpSocket socket = new UdpSocket(this, new ReceiveRing(ringBytes, ringDatagrams), errorQueueLength,
+            defaultTtl, multicastTtl);
         openSockets++;
         return socket;
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Channels (the cross-thread API)
+    // ------------------------------------------------------------------------------------------------------------
+
+    /**
+     * Opens a {@link UdpChannel}: a socket bound (and connected) as configured, with its two rings. Stack thread
+     * (other threads use {@code Stack.openUdpChannel}, which runs this in a command). Allocates the socket and the
+     * rings.
+     *
+     * @param config how to open it.
+     * @return the channel, registered: the stack drains its send ring in every duty cycle.
+     * @throws IllegalStateException when the socket limit is reached or the port is in use.
+     * @throws IllegalArgumentException for an address not of this stack or a peer without a route.
+     */
+    public UdpChannel openChannel(final UdpChannelConfig config)
+    {
+        Objects.requireNonNull(config, "config");
+        // the socket's own queue is never used (the channel's handler takes every datagram): keep it tiny
+        final UdpSocket socket = open(64, 1);
+        final UdpChannel channel;
+        try
+        {
+            socket.broadcast(config.broadcast());
+            socket.bind(config.localAddress(), config.localPort());
+            if (config.remotePort() != 0)
+            {
+                socket.connect(config.remoteAddress(), config.remotePort());
+            }
+            channel = new UdpChannel(this, socket, config, config.waitClock() != null ? config.waitClock() : clock);
+        }
+        catch (final RuntimeException ex)
+        {
+            socket.close();
+            throw ex;
+        }
+        socket.handler(channel.receiver());
+        channels[channelCount++] = channel;
+        return channel;
+    }
+
+    /**
+     * The stack's part of the channels, once per duty cycle: sends up to each channel's burst from its send ring,
+     * and finishes closing the channels closed since the last cycle. Stack thread.
+     *
+     * @param nowNs the duty cycle's time.
+     * @return the work done (datagrams taken from send rings, channels closed).
+     */
+    public int pollChannels(final long nowNs)
+    {
+        int work = 0;
+        for (int i = channelCount - 1; i >= 0; i--)
+        {
+            final UdpChannel channel = channels[i];
+            work += channel.drain(nowNs);
+            if (channel.closeRequested())
+            {
+                channel.release(nowNs);
+                channels[i] = channels[--channelCount];
+                channels[channelCount] = null;
+                work++;
+            }
+        }
+        return work;
+    }
+
+    /**
+     * How many channels are open (not yet released).
+     *
+     * @return the count.
+     */
+    public int openChannels()
+    {
+        return channelCount;
+    }
+
+    /** A channel's receive ring was full: counted as for a socket's receive queue. */
+    void receiveQueueFull()
+    {
+        counters.increment(UdpCounter.RCVBUF_ERRORS);
+        counters.increment(UdpCounter.IN_ERRORS);
     }
 
     /**
@@ -307,6 +398,12 @@ public final class Udp implements TransportInput, TransportErrorListener
      */
     public void closeAll()
     {
+        for (int i = 0; i < channelCount; i++)
+        {
+            channels[i].stackClosed();
+            channels[i] = null;
+        }
+        channelCount = 0;
         for (int port = 0; port < byPort.length; port++)
         {
             while (byPort[port] != null)
@@ -316,6 +413,7 @@ public final class Udp implements TransportInput, TransportErrorListener
         }
     }
 
+    /** Throws when there is no route; reads only final fields, so any thread may call it (channels do). */
     void checkRoute(final int destination)
     {
         if (ipv4.nextHop(destination) == 0)

@@ -12,7 +12,7 @@ import io.tachyon.ipv4.Ipv4Address;
 /**
  * A UDP socket of one stack: the stack-thread API. Every method must be called on the stack's thread (from a
  * handler, a {@link io.tachyon.stack.StackCommand}, or the code that drives the stack's duty cycle), never
- * concurrently; a cross-thread facade comes later.
+ * concurrently. Application threads use a {@link UdpChannel} instead.
  *
  * <h2>Life</h2>
  * Opened unbound by {@link Udp#open()} (or {@code Stack.openUdpSocket}); {@link #bind} gives it a local address
