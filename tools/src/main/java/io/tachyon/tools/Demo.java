@@ -196,7 +196,7 @@ public final class Demo
             err.println("tachyon demo: " + ex.getMessage());
             return 1;
         }
-        final long capturedFrames = demo.runSteps(pings, frames, seed);
+        final long capturedFrames = demo.runSteps(pings, frames, seed, loss);
 
         final ByteArrayOutputStream decoded = new ByteArrayOutputStream();
         Decode.run(new String[] {capture.toString()}, new PrintStream(decoded, true, StandardCharsets.UTF_8), err);
@@ -223,7 +223,7 @@ public final class Demo
     }
 
     /** Runs every step, closes the stacks, the capture and the wire; returns the frames captured on host A. */
-    private long runSteps(final int pings, final int frames, final long seed)
+    private long runSteps(final int pings, final int frames, final long seed, final double loss)
     {
         final long captured;
         try
@@ -236,7 +236,7 @@ public final class Demo
             arp();
             ping(pings);
             udpEcho(socket, client, frames);
-            bigDatagram(socket, client, server);
+            bigDatagram(socket, client, server, loss);
             a.syncCounters();
             b.syncCounters();
             counters();
@@ -368,7 +368,8 @@ public final class Demo
         }
     }
 
-    private void bigDatagram(final UdpSocket socket, final Client client, final EchoServer server)
+    private void bigDatagram(final UdpSocket socket, final Client client, final EchoServer server,
+        final double loss)
     {
         final long fragmentsOutA = counter(a, Ipv4Counter.FRAG_CREATES);
         final long fragmentsOutB = counter(b, Ipv4Counter.FRAG_CREATES);
@@ -400,12 +401,30 @@ public final class Demo
         }
         runFor(DRAIN_NS);
         final long perDatagram = attempts == 0 ? 0 : (counter(a, Ipv4Counter.FRAG_CREATES) - fragmentsOutA) / attempts;
+        final String atB;
+        if (firstAtB == 0)
+        {
+            atB = String.format(Locale.ROOT, "B never reassembled it in %d attempts (an attempt needs all %d "
+                + "fragments through: at %.1f%% loss that happens %.1f%% of the time)", attempts, perDatagram,
+                loss * 100, 100 * Math.pow(1 - loss, perDatagram));
+        }
+        else
+        {
+            atB = "B reassembled it byte-exact on attempt " + firstAtB;
+        }
+        final String back;
+        if (server.bigEchoed == 0)
+        {
+            back = "";
+        }
+        else
+        {
+            back = "; B's echo goes back in " + (counter(b, Ipv4Counter.FRAG_CREATES) - fragmentsOutB)
+                / server.bigEchoed + " fragments and A " + (client.bigExact == 0 ? "never got it back whole"
+                : "reassembled it byte-exact on attempt " + attempts);
+        }
         out.printf(Locale.ROOT, "4. Fragmentation: one %d-byte datagram A -> B:7 leaves A in %d IPv4 fragments "
-            + "(MTU 1500); B %s; B's echo goes back in %d fragments and A %s.%n", BIG_LENGTH, perDatagram,
-            firstAtB == 0 ? "never reassembled it in " + attempts + " attempts"
-                : "reassembled it byte-exact on attempt " + firstAtB,
-            server.bigEchoed == 0 ? 0 : (counter(b, Ipv4Counter.FRAG_CREATES) - fragmentsOutB) / server.bigEchoed,
-            client.bigExact == 0 ? "never got it back" : "reassembled it byte-exact on attempt " + attempts);
+            + "(MTU 1500); %s%s.%n", BIG_LENGTH, perDatagram, atB, back);
         out.printf(Locale.ROOT, "   UDP has no retransmission (one lost fragment loses the whole datagram), so the "
             + "demo sent it %s: %d fragments A -> B (the wire lost %d, reordered %d, duplicated %d), %d arrived "
             + "at B (%d duplicates ignored), %d B -> A; B got %s whole%s.%n",
