@@ -5,6 +5,7 @@ import io.tachyon.arp.ArpCounter;
 import io.tachyon.counters.CounterFamily;
 import io.tachyon.counters.CountersLocation;
 import io.tachyon.counters.SystemCounterDescriptor;
+import io.tachyon.driver.DriverException;
 import io.tachyon.driver.memory.FaultProfile;
 import io.tachyon.driver.memory.MemoryWire;
 import io.tachyon.driver.memory.MemoryWireConfig;
@@ -34,6 +35,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -97,23 +99,29 @@ public final class Demo
         wire.endpointB().open();
         captureA.start();
         wire.endpointB().start();
-        a = new Stack(config("demo-a", counters).mac(HOST_A_MAC).address(HOST_A_IP, 24).build(), captureA, 0, clock);
-        Stack built = null;
+        Stack builtA = null;
+        Stack builtB = null;
         try
         {
-            built = new Stack(config("demo-b", counters).mac(HOST_B_MAC).address(HOST_B_IP, 24).build(),
+            builtA = new Stack(config("demo-a", counters).mac(HOST_A_MAC).address(HOST_A_IP, 24).build(), captureA,
+                0, clock);
+            builtB = new Stack(config("demo-b", counters).mac(HOST_B_MAC).address(HOST_B_IP, 24).build(),
                 wire.endpointB(), 0, clock);
         }
         finally
         {
-            if (built == null)
+            if (builtB == null)
             {
-                a.close();
+                if (builtA != null)
+                {
+                    builtA.close();
+                }
                 captureA.close();
                 wire.close();
             }
         }
-        b = built;
+        a = builtA;
+        b = builtB;
     }
 
     private static StackConfig.Builder config(final String name, final Path counters)
@@ -191,7 +199,7 @@ public final class Demo
         {
             demo = new Demo(out, wireConfig, capture, counters);
         }
-        catch (final UncheckedIOException | io.tachyon.driver.DriverException ex)
+        catch (final UncheckedIOException | DriverException ex)
         {
             err.println("tachyon demo: " + ex.getMessage());
             return 1;
@@ -209,7 +217,7 @@ public final class Demo
             + "demo-b's); ./tachyon stat demo-a" + (counters == null ? "" : " --dir " + counters) + " prints every "
             + "counter.");
         out.println("The files stay readable after a clean close; their clock was the virtual one, so stat shows "
-            + "2024-01-01 times.");
+            + Instant.ofEpochSecond(0, VirtualClock.DEFAULT_START_NS).toString().substring(0, 10) + " times.");
         return 0;
     }
 
@@ -272,10 +280,10 @@ public final class Demo
         if (resolved)
         {
             out.printf(Locale.ROOT, "1. ARP: after both stacks announced themselves (gratuitous ARP), A broadcast "
-                + "%s for 10.0.0.2 and B sent %s;%n   A learned 10.0.0.2 is-at %s (%s) in %.1f us, and B learned "
+                + "%s for 10.0.0.2 and B sent %s;%n   A learned 10.0.0.2 is-at %s (%s) in %s, and B learned "
                 + "10.0.0.1 is-at %s from the request (%s, as RFC 826 has the target of a request do).%n",
                 plural(requests, "who-has request"), plural(b.arp().counter(ArpCounter.TX_REPLIES), "reply"),
-                mac(a.arp().peek(HOST_B_IP)), a.arp().state(HOST_B_IP), tookNs / 1e3, mac(b.arp().peek(HOST_A_IP)),
+                mac(a.arp().peek(HOST_B_IP)), a.arp().state(HOST_B_IP), duration(tookNs), mac(b.arp().peek(HOST_A_IP)),
                 b.arp().state(HOST_A_IP));
         }
         else
@@ -405,7 +413,7 @@ public final class Demo
         if (firstAtB == 0)
         {
             atB = String.format(Locale.ROOT, "B never reassembled it in %d attempts (an attempt needs all %d "
-                + "fragments through: at %.1f%% loss that happens %.1f%% of the time)", attempts, perDatagram,
+                + "fragments through: at %.1f%% loss that happens %.2g%% of the time)", attempts, perDatagram,
                 loss * 100, 100 * Math.pow(1 - loss, perDatagram));
         }
         else
@@ -449,7 +457,8 @@ public final class Demo
     private void summarise(final String name, final Stack stack)
     {
         out.printf(Locale.ROOT, "   %s: IPv4 in %d, out %d; fragments out %d (datagrams fragmented %d), in %d "
-            + "(reassembled %d); ICMP echo requests in %d/out %d, replies in %d/out %d; UDP in %d, out %d; errors %d.%n",
+            + "(reassembled %d); ICMP echo requests in %d/out %d, replies in %d/out %d; UDP in %d, out %d; "
+            + "errors %d.%n",
             name, counter(stack, Ipv4Counter.IN_RECEIVES), counter(stack, Ipv4Counter.OUT_REQUESTS),
             counter(stack, Ipv4Counter.FRAG_CREATES), counter(stack, Ipv4Counter.FRAG_OKS),
             counter(stack, Ipv4Counter.REASM_REQDS), counter(stack, Ipv4Counter.REASM_OKS),
@@ -711,6 +720,12 @@ public final class Demo
             }
         }
         return text.toString();
+    }
+
+    private static String duration(final long ns)
+    {
+        return ns < 10 * MILLISECOND ? String.format(Locale.ROOT, "%.1f us", ns / 1e3)
+            : String.format(Locale.ROOT, "%.1f ms", ns / 1e6);
     }
 
     private static String plural(final long count, final String noun)

@@ -4,7 +4,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,7 +96,8 @@ class DemoTest
         // Capture and counters files.
         assertTrue(out.contains("ARP, Request who-has 10.0.0.2 tell 10.0.0.1"), out);
         assertTrue(out.contains("ICMP echo request, id "), out);
-        assertTrue(out.contains("./tachyon decode " + dir.resolve("c").resolve("demo.pcapng") + " prints them all."), out);
+        final Path capture = dir.resolve("c").resolve("demo.pcapng");
+        assertTrue(out.contains("./tachyon decode " + capture + " prints them all."), out);
         assertTrue(out.contains("./tachyon stat demo-a --dir " + dir.resolve("c")), out);
     }
 
@@ -140,9 +143,9 @@ class DemoTest
         {
             Files.createDirectories(base);
         }
-        catch (final java.io.IOException ex)
+        catch (final IOException ex)
         {
-            throw new java.io.UncheckedIOException(ex);
+            throw new UncheckedIOException(ex);
         }
         return all;
     }
