@@ -24,4 +24,5 @@ module io.tachyon.stack
     exports io.tachyon.icmp;
     exports io.tachyon.udp;
     exports io.tachyon.stack;
+    exports io.tachyon.igmp;
 }

@@ -213,13 +213,22 @@ public final class FrameDissector
         final boolean complete = result == Malformed.OK && !ipv4.moreFragments();
         final long l4Offset = ipv4.payloadOffset();
         final int l4Length = ipv4.availablePayloadLength();
-        return switch (ipv4.protocol())
+        final Malformed transport = switch (ipv4.protocol())
         {
             case Ipv4Flyweight.PROTOCOL_TCP -> tcp(segment, l4Offset, l4Length, complete);
             case Ipv4Flyweight.PROTOCOL_UDP -> udp(segment, l4Offset, l4Length, complete);
             case Ipv4Flyweight.PROTOCOL_ICMP -> icmp(segment, l4Offset, l4Length, complete);
             default -> unsupportedTransport();
         };
+        if (ipv4.moreFragments() && result == Malformed.OK && transport != Malformed.OK)
+        {
+            // A first fragment may end inside the transport header (RFC 791 only promises 8 bytes of payload):
+            // that is legal, so the frame stays OK and parsing simply stops at IPv4; reassembly decides the rest.
+            malformed = Malformed.OK;
+            layer = Layer.IPV4;
+            reached &= ~((1 << Layer.TCP.ordinal()) | (1 << Layer.UDP.ordinal()) | (1 << Layer.ICMP.ordinal()));
+        }
+        return malformed;
     }
 
     private Malformed unsupportedTransport()

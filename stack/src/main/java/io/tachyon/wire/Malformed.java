@@ -47,7 +47,9 @@ public enum Malformed
     /** An option with a length byte of 0 or 1, or one that runs past the end of the options area. */
     TCP_BAD_OPTION("TCP option with an impossible length or running past the header"),
     /** A known option kind with a length that kind never has (e.g. MSS not 4, timestamps not 10). */
-    TCP_BAD_OPTION_LENGTH("TCP option of a known kind with the wrong length");
+    TCP_BAD_OPTION_LENGTH("TCP option of a known kind with the wrong length"),
+    /** Fewer than 8 bytes of IGMP, or fewer than the sources or group records an IGMPv3 message announces. */
+    IGMP_TRUNCATED("IGMP message shorter than 8 bytes or than its announced sources or group records");
 
     private final String description;
 

@@ -1,5 +1,5 @@
 /**
- * Zero-copy flyweights over frame memory for Ethernet, ARP, IPv4, ICMPv4, UDP and TCP, and the Internet checksum.
+ * Zero-copy flyweights over frame memory for Ethernet, ARP, IPv4, ICMPv4, IGMP, UDP and TCP, and the Internet checksum.
  * <p>
  * Every header class is a flyweight over a {@link java.lang.foreign.MemorySegment}: it holds (segment, offset,
  * length), reads and writes big-endian fields with {@code static final} unaligned

@@ -4,19 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
+import io.tachyon.testing.Allocations;
 import io.tachyon.time.VirtualClock;
 import io.tachyon.wire.FrameDissector;
 
 /**
  * After warm-up, {@link Arp} allocates nothing over 100k request/reply exchanges, with the rest of the machinery
- * running alongside: resolution, pending queues, retries, FAILED with unresolved reports, aging, probing and GC.
+ * running alongside: resolution, pending queues, retries, FAILED with unresolved reports, aging, probing and GC
+ * (measured by {@link Allocations}).
  */
 class ArpAllocationTest
 {
@@ -72,7 +70,6 @@ class ArpAllocationTest
     @Test
     void shouldAllocateNothingPerExchangeAfterWarmUp() throws Throwable
     {
-        final MethodHandle allocatedBytes = allocatedBytesOfCurrentThread();
         final VirtualClock clock = new VirtualClock();
         final Mailbox toB = new Mailbox();
         final Mailbox toA = new Mailbox();
@@ -85,26 +82,22 @@ class ArpAllocationTest
             MAC_B, IP_B, 0, IP_A));
         final MemorySegment packet = MemorySegment.ofArray(ArpTestSupport.payloadFrame(1, 200));
 
-        long checksum = run(clock, a, b, toA, toB, dissectorA, dissectorB, request, packet); // warm-up
-        checksum += run(clock, a, b, toA, toB, dissectorA, dissectorB, request, packet);
-        final long repliesBefore = a.counter(ArpCounter.TX_REPLIES);
-        final long unresolvedBefore = toB.unresolved;
+        final long[] checksum = new long[1];
+        final long[] repliesBefore = new long[1];
+        final long[] unresolvedBefore = new long[1];
+        Allocations.assertSteadyStateAllocatesNothing(EXCHANGES + " exchanges", 2, 5, () ->
+        {
+            repliesBefore[0] = a.counter(ArpCounter.TX_REPLIES);
+            unresolvedBefore[0] = toB.unresolved;
+            checksum[0] += run(clock, a, b, toA, toB, dissectorA, dissectorB, request, packet);
+        });
 
-        final long emptyStart = (long)allocatedBytes.invokeExact();
-        final long emptyEnd = (long)allocatedBytes.invokeExact();
-        final long overhead = emptyEnd - emptyStart;
-        final long before = (long)allocatedBytes.invokeExact();
-        checksum += run(clock, a, b, toA, toB, dissectorA, dissectorB, request, packet);
-        final long after = (long)allocatedBytes.invokeExact();
-        final long allocated = after - before - overhead;
-
-        assertTrue(before > 0, "the allocation counter is running");
-        assertTrue(checksum != 0);
-        assertEquals(EXCHANGES, a.counter(ArpCounter.TX_REPLIES) - repliesBefore, "every request answered");
+        // Checked on the last (the allocation-free) round.
+        assertTrue(checksum[0] != 0);
+        assertEquals(EXCHANGES, a.counter(ArpCounter.TX_REPLIES) - repliesBefore[0], "every request answered");
         assertTrue(b.counter(ArpCounter.ENTRIES_UPDATED) >= 3L * EXCHANGES, "every reply merged");
-        assertTrue(toB.unresolved > unresolvedBefore, "the FAILED path ran during the measurement");
+        assertTrue(toB.unresolved > unresolvedBefore[0], "the FAILED path ran during the measurement");
         assertTrue(a.counter(ArpCounter.TX_PROBES) > 0 && a.counter(ArpCounter.ENTRIES_EXPIRED) > 0);
-        assertTrue(allocated <= 0, EXCHANGES + " exchanges allocated " + allocated + " bytes");
     }
 
     private static long run(final VirtualClock clock, final Arp a, final Arp b, final Mailbox toA,
@@ -138,20 +131,5 @@ class ArpAllocationTest
             sum += b.peek(IP_A);
         }
         return sum;
-    }
-
-    /** As in DissectorAllocationTest: ThreadMXBean#getCurrentThreadAllocatedBytes as a primitive-returning handle. */
-    private static MethodHandle allocatedBytesOfCurrentThread() throws ReflectiveOperationException
-    {
-        final Object bean = Class.forName("java.lang.management.ManagementFactory").getMethod("getThreadMXBean")
-            .invoke(null);
-        final Class<?> sunBean = Class.forName("com.sun.management.ThreadMXBean");
-        Assumptions.assumeTrue(sunBean.isInstance(bean), "needs com.sun.management.ThreadMXBean");
-        final boolean supported = (Boolean)sunBean.getMethod("isThreadAllocatedMemorySupported").invoke(bean);
-        Assumptions.assumeTrue(supported, "per-thread allocation counting unsupported");
-        sunBean.getMethod("setThreadAllocatedMemoryEnabled", boolean.class).invoke(bean, true);
-        return MethodHandles.publicLookup()
-            .findVirtual(sunBean, "getCurrentThreadAllocatedBytes", MethodType.methodType(long.class))
-            .bindTo(bean);
     }
 }

@@ -16,6 +16,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import io.tachyon.pcap.PcapReader;
+import io.tachyon.testing.SharedData;
 import io.tachyon.wire.FrameDissector;
 import io.tachyon.wire.Malformed;
 
@@ -55,7 +56,7 @@ class ArpPcapReplayTest
     @Test
     void shouldAnswerTheCapturedRequestAsTheCapturedReply() throws IOException
     {
-        final List<byte[]> frames = frames(ArpTestSupport.pcaps().resolve("zeek-btest-traces/arp-who-has.pcap"));
+        final List<byte[]> frames = frames(SharedData.require("zeek-btest-traces/arp-who-has.pcap"));
         assertEquals(2, frames.size());
         final ArpTestSupport.RecordingOutput out = new ArpTestSupport.RecordingOutput();
         final Arp answerer = new Arp(ArpConfig.of(ANSWERER_MAC, ANSWERER_IP), out);
@@ -75,7 +76,7 @@ class ArpPcapReplayTest
     @Test
     void shouldSendTheCapturedRequestAndResolveFromTheCapturedReply() throws IOException
     {
-        final List<byte[]> frames = frames(ArpTestSupport.pcaps().resolve("zeek-btest-traces/arp-who-has.pcap"));
+        final List<byte[]> frames = frames(SharedData.require("zeek-btest-traces/arp-who-has.pcap"));
         final ArpTestSupport.RecordingOutput out = new ArpTestSupport.RecordingOutput();
         final Arp asker = new Arp(ArpConfig.of(ASKER_MAC, ASKER_IP), out);
 
@@ -93,7 +94,7 @@ class ArpPcapReplayTest
     @Test
     void shouldLearnFromTheCapturedPcapPlusPlusReply() throws IOException
     {
-        final List<byte[]> frames = frames(ArpTestSupport.pcaps().resolve("pcapplusplus/ArpResponsePacket.pcap"));
+        final List<byte[]> frames = frames(SharedData.require("pcapplusplus/ArpResponsePacket.pcap"));
         assertEquals(1, frames.size());
         final long ourMac = mac("6c:f0:49:b2:de:6e");
         final int ourIp = ip("10.0.0.1");

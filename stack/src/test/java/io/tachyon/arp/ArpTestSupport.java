@@ -1,14 +1,11 @@
 package io.tachyon.arp;
 
 import java.lang.foreign.MemorySegment;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 
 import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 
 import io.tachyon.wire.FrameDissector;
 import io.tachyon.wire.Malformed;
@@ -144,25 +141,6 @@ final class ArpTestSupport
         Assertions.assertEquals(Malformed.OK, result, "test frame must dissect");
         Assertions.assertEquals(FrameDissector.Layer.ARP, dissector.layer());
         arp.onArp(dissector.arp(), nowNs);
-    }
-
-    /** The pcaps directory of the shared corpus; skipped when absent, failing under CI=true. */
-    static Path pcaps()
-    {
-        final String property = System.getProperty("tachyon.shared");
-        final Path shared = property != null && !property.isBlank() ? Path.of(property) : Path.of("../shared");
-        final Path pcaps = shared.resolve("pcaps");
-        if (!Files.isDirectory(pcaps))
-        {
-            final String reason = "external corpus not found at " + pcaps.toAbsolutePath()
-                + " (set -Dtachyon.shared=/path/to/shared)";
-            if ("true".equalsIgnoreCase(System.getenv("CI")))
-            {
-                Assertions.fail(reason);
-            }
-            Assumptions.abort(reason);
-        }
-        return pcaps;
     }
 
     /** An output that records every frame, and can be told to refuse. */

@@ -5,18 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.util.SplittableRandom;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import io.tachyon.ipv4.Ipv4Reassembly.Outcome;
+import io.tachyon.testing.Allocations;
 import io.tachyon.wire.Ipv4Flyweight;
 
-/** Fragmenting, reassembling, duplicates and timeouts allocate nothing once warmed up. */
+/** Fragmenting, reassembling, duplicates and timeouts allocate nothing once warmed up (see {@link Allocations}). */
 class Ipv4ReassemblyAllocationTest
 {
     private static final int ROUNDS = 100_000;
@@ -33,7 +30,6 @@ class Ipv4ReassemblyAllocationTest
     @Test
     void shouldAllocateNothingPerFragmentAfterWarmUp() throws Throwable
     {
-        final MethodHandle allocatedBytes = allocatedBytesOfCurrentThread();
         final byte[] original = Datagrams.datagram(0x4242, Datagrams.randomBytes(new SplittableRandom(5), 4000));
         final byte[] stray = Datagrams.fragment(Datagrams.SOURCE + 1, 17, 1, new byte[0], new byte[16], 0, 16, true);
         try (Arena arena = Arena.ofConfined();
@@ -45,26 +41,21 @@ class Ipv4ReassemblyAllocationTest
             MemorySegment.copy(MemorySegment.ofArray(stray), 0, memory, 4096, stray.length);
             final State state = new State(reassembly, memory, original.length, stray.length);
 
-            long checksum = run(state, ROUNDS); // warm-up: lets the JIT compile the path
-            checksum += run(state, ROUNDS);
-
-            final long emptyStart = (long)allocatedBytes.invokeExact();
-            final long emptyEnd = (long)allocatedBytes.invokeExact();
-            final long overhead = emptyEnd - emptyStart;
-
-            final long before = (long)allocatedBytes.invokeExact();
-            checksum += run(state, ROUNDS);
-            final long after = (long)allocatedBytes.invokeExact();
-            final long allocated = after - before - overhead;
-            assertTrue(before > 0, "the allocation counter is running");
-            assertTrue(checksum != 0);
-            assertEquals(3L * ROUNDS, reassembly.datagramsReassembled());
-            assertEquals(3L * ROUNDS, reassembly.duplicates());
-            assertTrue(reassembly.timeouts() > 2L * ROUNDS, "stray fragments time out: " + reassembly.timeouts());
+            final long[] checksum = new long[1];
+            final int[] rounds = new int[1];
+            Allocations.assertSteadyStateAllocatesNothing("reassembling " + ROUNDS + " fragmented datagrams",
+                2, 5, () ->
+                {
+                    checksum[0] += run(state, ROUNDS);
+                    rounds[0]++;
+                });
+            assertTrue(checksum[0] != 0);
+            assertEquals((long)ROUNDS * rounds[0], reassembly.datagramsReassembled());
+            assertEquals((long)ROUNDS * rounds[0], reassembly.duplicates());
+            assertTrue(reassembly.timeouts() > (rounds[0] - 1L) * ROUNDS, "stray fragments time out: "
+                + reassembly.timeouts());
             assertEquals(reassembly.timeouts(), reassembly.timeoutsReported(), "every stray had offset 0");
-            assertTrue(timeoutsSeen >= 28L * 2 * ROUNDS);
-            assertTrue(allocated <= 0, "reassembling " + 3 * ROUNDS + " fragmented datagrams allocated " + allocated
-                + " bytes");
+            assertTrue(timeoutsSeen >= 28L * (rounds[0] - 1L) * ROUNDS);
         }
     }
 
@@ -121,20 +112,5 @@ class Ipv4ReassemblyAllocationTest
             state.nowNs += STEP_NS;
         }
         return sum + timeoutsSeen;
-    }
-
-    /** com.sun.management.ThreadMXBean#getCurrentThreadAllocatedBytes as a method handle returning a long. */
-    private static MethodHandle allocatedBytesOfCurrentThread() throws ReflectiveOperationException
-    {
-        final Object bean = Class.forName("java.lang.management.ManagementFactory").getMethod("getThreadMXBean")
-            .invoke(null);
-        final Class<?> sunBean = Class.forName("com.sun.management.ThreadMXBean");
-        Assumptions.assumeTrue(sunBean.isInstance(bean), "needs com.sun.management.ThreadMXBean");
-        final boolean supported = (Boolean)sunBean.getMethod("isThreadAllocatedMemorySupported").invoke(bean);
-        Assumptions.assumeTrue(supported, "per-thread allocation counting unsupported");
-        sunBean.getMethod("setThreadAllocatedMemoryEnabled", boolean.class).invoke(bean, true);
-        return MethodHandles.publicLookup()
-            .findVirtual(sunBean, "getCurrentThreadAllocatedBytes", MethodType.methodType(long.class))
-            .bindTo(bean);
     }
 }

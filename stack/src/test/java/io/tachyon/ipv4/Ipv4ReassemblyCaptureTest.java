@@ -8,19 +8,16 @@ import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import io.tachyon.ipv4.Ipv4Reassembly.Outcome;
 import io.tachyon.pcap.PcapReader;
+import io.tachyon.testing.SharedData;
 import io.tachyon.wire.FrameDissector;
 import io.tachyon.wire.FrameDissector.Layer;
 import io.tachyon.wire.Ipv4Flyweight;
@@ -49,29 +46,10 @@ class Ipv4ReassemblyCaptureTest
         reassembly.close();
     }
 
-    private static Path pcaps()
-    {
-        final String property = System.getProperty("tachyon.shared");
-        final Path shared = property != null && !property.isBlank() ? Path.of(property) : Path.of("../shared");
-        final Path pcaps = shared.resolve("pcaps");
-        if (!Files.isDirectory(pcaps))
-        {
-            final String reason = "external corpus not found at " + pcaps.toAbsolutePath()
-                + " (set -Dtachyon.shared=/path/to/shared)";
-            if ("true".equalsIgnoreCase(System.getenv("CI")))
-            {
-                Assertions.fail(reason);
-            }
-            Assumptions.abort(reason);
-        }
-        return pcaps;
-    }
-
     /** Replays a capture: every IPv4 datagram goes to the reassembler; whole results are kept. */
     private void replay(final String relative) throws IOException
     {
-        final Path file = pcaps().resolve(relative);
-        assertTrue(Files.isRegularFile(file), "missing capture " + file);
+        final Path file = SharedData.require(relative);
         final FrameDissector dissector = new FrameDissector();
         try (PcapReader reader = PcapReader.open(file))
         {
@@ -140,9 +118,7 @@ class Ipv4ReassemblyCaptureTest
         final List<byte[]> fixtures = new ArrayList<>();
         for (int i = 3; i >= 1; i--)
         {
-            final String hex = Files.readString(pcaps().resolve("pcapplusplus/IPv4Frag" + i + ".dat"),
-                StandardCharsets.US_ASCII).replaceAll("\\s+", "");
-            fixtures.add(HexFormat.of().parseHex(hex));
+            fixtures.add(SharedData.hexFrame(SharedData.require("pcapplusplus/IPv4Frag" + i + ".dat")));
         }
         try (Ipv4Reassembly other = new Ipv4Reassembly())
         {

@@ -8,14 +8,12 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.nio.channels.Channels;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Test helpers: read a whole small capture into records, write records into an in-memory capture, and find the
- * shared corpus.
+ * Test helpers: read a whole small capture into records, write records into an in-memory capture.
  */
 final class Captures
 {
@@ -121,35 +119,5 @@ final class Captures
             throw new UncheckedIOException(ex);
         }
         return out.toByteArray();
-    }
-
-    /**
-     * The shared test data directory, or null. Property {@code tachyon.shared}, else {@code ../shared} relative to
-     * the repository root (the first ancestor of the working directory holding a pom.xml and stack/).
-     */
-    static Path sharedDirectory()
-    {
-        final String property = System.getProperty("tachyon.shared");
-        if (property != null && !property.isBlank())
-        {
-            final Path path = Path.of(property);
-            return Files.isDirectory(path) ? path : null;
-        }
-        Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath();
-        while (dir != null)
-        {
-            if (Files.isRegularFile(dir.resolve("pom.xml")) && Files.isDirectory(dir.resolve("stack")))
-            {
-                final Path shared = dir.resolve("../shared").normalize();
-                return Files.isDirectory(shared) ? shared : null;
-            }
-            dir = dir.getParent();
-        }
-        return null;
-    }
-
-    static boolean isCi()
-    {
-        return "true".equalsIgnoreCase(System.getenv("CI"));
     }
 }

@@ -1,5 +1,6 @@
 package io.tachyon.pcap;
 
+import io.tachyon.testing.SharedData;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
@@ -16,8 +17,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Reads every capture that /work/shared/pcaps/INDEX.tsv lists and checks the packet count and link types.
@@ -27,17 +26,11 @@ class PcapCorpusTest
     @TestFactory
     List<DynamicTest> shouldReadEveryIndexedCapture() throws IOException
     {
-        final Path shared = Captures.sharedDirectory();
-        final Path index = shared == null ? null : shared.resolve("pcaps/INDEX.tsv");
-        if (index == null || !Files.isRegularFile(index))
+        if (!SharedData.hasPcaps())
         {
-            if (Captures.isCi())
-            {
-                fail("CI=true but the shared corpus (pcaps/INDEX.tsv) is missing; set -Dtachyon.shared");
-            }
-            return List.of(DynamicTest.dynamicTest("shared corpus", () ->
-                assumeTrue(false, "shared corpus not found (property tachyon.shared or ../shared): skipping")));
+            return List.of(DynamicTest.dynamicTest("shared corpus", SharedData::pcaps));
         }
+        final Path index = SharedData.require("INDEX.tsv");
         final List<String> lines = Files.readAllLines(index);
         final List<String> header = List.of(lines.getFirst().split("\t"));
         final int fileColumn = header.indexOf("file");

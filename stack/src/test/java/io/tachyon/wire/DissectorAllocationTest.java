@@ -5,17 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.util.SplittableRandom;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
+import io.tachyon.testing.Allocations;
 import io.tachyon.wire.FrameDissector.Layer;
 
-/** The dissector allocates nothing per frame once warmed up. */
+/** The dissector allocates nothing per frame once warmed up (measured by {@link Allocations}). */
 class DissectorAllocationTest
 {
     private static final int FRAMES = 100_000;
@@ -23,7 +20,6 @@ class DissectorAllocationTest
     @Test
     void shouldAllocateNothingPerFrameAfterWarmUp() throws Throwable
     {
-        final MethodHandle allocatedBytes = allocatedBytesOfCurrentThread();
         // A TCP frame with options in off-heap memory, as a driver would hand it over (at an offset).
         final TestFrames frames = new TestFrames();
         frames.allowQinq = false;
@@ -37,49 +33,18 @@ class DissectorAllocationTest
             dissector.dissectEthernet(scratch, 0, length);
         }
         while (dissector.tcp().optionsLength() < 12 || dissector.tcp().payloadLength() < 100);
+        final int frameLength = length;
         try (Arena arena = Arena.ofConfined())
         {
             final MemorySegment umem = arena.allocate(4096);
-            MemorySegment.copy(scratch, 0, umem, 256, length);
-
-            long checksum = run(dissector, umem, length, FRAMES); // warm-up: lets the JIT compile the path
-            checksum += run(dissector, umem, length, FRAMES);
+            MemorySegment.copy(scratch, 0, umem, 256, frameLength);
+            final long[] checksum = new long[1];
+            Allocations.assertSteadyStateAllocatesNothing("dissecting " + FRAMES + " frames", 2, 5,
+                () -> checksum[0] += run(dissector, umem, frameLength, FRAMES));
             assertEquals(Layer.TCP, dissector.layer());
             assertEquals(ChecksumVerdict.GOOD, dissector.transportChecksum());
-
-            // The measurement calls themselves may allocate a little (first-call bookkeeping); measure that
-            // constant with an empty interval and allow only it.
-            final long emptyStart = (long)allocatedBytes.invokeExact();
-            final long emptyEnd = (long)allocatedBytes.invokeExact();
-            final long overhead = emptyEnd - emptyStart;
-
-            final long before = (long)allocatedBytes.invokeExact();
-            checksum += run(dissector, umem, length, FRAMES);
-            final long after = (long)allocatedBytes.invokeExact();
-            final long allocated = after - before - overhead;
-            assertTrue(before > 0, "the allocation counter is running");
-            assertTrue(checksum != 0);
-            assertTrue(allocated <= 0, "dissecting " + FRAMES + " frames allocated " + allocated + " bytes");
+            assertTrue(checksum[0] != 0);
         }
-    }
-
-    /**
-     * com.sun.management.ThreadMXBean#getCurrentThreadAllocatedBytes as a method handle returning a primitive long
-     * (no boxing inside the measured interval). Looked up reflectively because this test is compiled inside the
-     * io.tachyon.stack module, which does not read java.management / jdk.management.
-     */
-    private static MethodHandle allocatedBytesOfCurrentThread() throws ReflectiveOperationException
-    {
-        final Object bean = Class.forName("java.lang.management.ManagementFactory").getMethod("getThreadMXBean")
-            .invoke(null);
-        final Class<?> sunBean = Class.forName("com.sun.management.ThreadMXBean");
-        Assumptions.assumeTrue(sunBean.isInstance(bean), "needs com.sun.management.ThreadMXBean");
-        final boolean supported = (Boolean)sunBean.getMethod("isThreadAllocatedMemorySupported").invoke(bean);
-        Assumptions.assumeTrue(supported, "per-thread allocation counting unsupported");
-        sunBean.getMethod("setThreadAllocatedMemoryEnabled", boolean.class).invoke(bean, true);
-        return MethodHandles.publicLookup()
-            .findVirtual(sunBean, "getCurrentThreadAllocatedBytes", MethodType.methodType(long.class))
-            .bindTo(bean);
     }
 
     private static long run(final FrameDissector dissector, final MemorySegment memory, final int length,

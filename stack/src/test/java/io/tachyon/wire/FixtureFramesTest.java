@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.pcap4j.packet.IllegalRawDataException;
 
 import io.tachyon.wire.FrameDissector.Layer;
+import io.tachyon.testing.SharedData;
 
 /**
  * Frames from the external corpus that need no pcap reader: PcapPlusPlus .dat (hex of one Ethernet frame), smoltcp
@@ -30,7 +31,7 @@ class FixtureFramesTest
 
     private Malformed dat(final String name)
     {
-        return dissect(SharedCorpus.hexFrame(SharedCorpus.pcaps().resolve("pcapplusplus").resolve(name)));
+        return dissect(SharedData.hexFrame(SharedData.require("pcapplusplus/" + name)));
     }
 
     @Test
@@ -43,7 +44,7 @@ class FixtureFramesTest
         for (final Path file : files)
         {
             final byte[] frame = file.toString().endsWith(".dat")
-                ? SharedCorpus.hexFrame(file) : SharedCorpus.read(file);
+                ? SharedData.hexFrame(file) : SharedCorpus.read(file);
             final Malformed result = dissect(frame);
             assertNotNull(result, file.toString());
             assertTrue(dissector.has(Layer.ETHERNET), file + " has an Ethernet header");
@@ -171,7 +172,7 @@ class FixtureFramesTest
     void shouldTakeIpv4PayloadLengthFromTotalLengthNotTrailer()
     {
         final byte[] frame =
-            SharedCorpus.hexFrame(SharedCorpus.pcaps().resolve("pcapplusplus/packet_trailer_ipv4.dat"));
+            SharedData.hexFrame(SharedData.require("pcapplusplus/packet_trailer_ipv4.dat"));
         assertEquals(Malformed.OK, dissect(frame));
         final Ipv4Flyweight ip = dissector.ipv4();
         assertEquals(40, ip.totalLength());
@@ -192,7 +193,7 @@ class FixtureFramesTest
     @Test
     void shouldParseSmoltcpAndLwipSeeds()
     {
-        final Path smol = SharedCorpus.pcaps().resolve("smoltcp-fuzz-corpus");
+        final Path smol = SharedData.pcaps().resolve("smoltcp-fuzz-corpus");
         assertEquals(Malformed.OK, dissect(SharedCorpus.read(smol.resolve("tcpv4_syn.bin"))));
         assertEquals(Layer.TCP, dissector.layer());
         assertTrue(dissector.tcp().syn());
@@ -200,7 +201,7 @@ class FixtureFramesTest
         assertEquals(Layer.ARP, dissector.layer());
         assertEquals(Malformed.OK, dissect(SharedCorpus.read(smol.resolve("icmpv6_nbr_solicitation.bin"))));
         assertTrue(dissector.unsupported(), "IPv6 is recognised as unsupported");
-        final Path lwip = SharedCorpus.pcaps().resolve("lwip-fuzz-inputs");
+        final Path lwip = SharedData.pcaps().resolve("lwip-fuzz-inputs");
         assertEquals(Malformed.OK, dissect(SharedCorpus.read(lwip.resolve("udp/udp_port_5000.bin"))));
         assertEquals(5000, dissector.udp().destinationPort());
     }

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.lang.foreign.MemorySegment;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -17,6 +15,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 import io.tachyon.wire.FrameDissector.Layer;
+import io.tachyon.testing.SharedData;
 
 /**
  * At least 100 000 random and mutated frames through {@link FrameDissector}, each in a segment sliced to exactly
@@ -150,9 +149,7 @@ class FrameFuzzTest
             final int length = frames.randomFrame(random, buffer);
             seeds.add(TestFrames.bytes(buffer, length));
         }
-        final String shared = System.getProperty("tachyon.shared");
-        final Path pcaps = Path.of(shared == null ? "../shared" : shared, "pcaps");
-        if (Files.isDirectory(pcaps))
+        if (SharedData.hasPcaps())
         {
             // Optional here: the fuzz test runs with or without the corpus; FixtureFramesTest enforces its presence.
             final List<byte[]> fixtures = SharedCorpus.allFrames();

@@ -67,6 +67,11 @@ class MalformedReasonsTest
         final TcpFlyweight t = new TcpFlyweight();
         assertEquals(Malformed.TCP_BAD_DATA_OFFSET, note(t.wrap(hex(tcp.replace("5002", "4002")), 0, 20)));
         assertEquals(Malformed.TCP_BAD_DATA_OFFSET, note(t.wrap(hex(tcp.replace("5002", "6002")), 0, 20)));
+        assertEquals(Malformed.IGMP_TRUNCATED, note(new IgmpFlyweight().wrap(hex("1164 ee9b 0000"), 0, 6)));
+        assertEquals(Malformed.IGMP_TRUNCATED, note(new IgmpFlyweight().wrap(
+            hex("1164 0000 e0000001 0214 0001"), 0, 12)), "a v3 query announcing a source that is not there");
+        assertEquals(Malformed.IGMP_TRUNCATED, note(new IgmpFlyweight().wrap(
+            hex("2200 0000 0000 0001 04000000"), 0, 12)), "a v3 report whose group record is cut short");
         final TcpOptions options = new TcpOptions();
         assertEquals(Malformed.TCP_BAD_OPTION, note(walk(options, "0200 0000")), "length 0");
         assertEquals(Malformed.TCP_BAD_OPTION, note(walk(options, "0101 0801")), "length 1");

@@ -2,6 +2,7 @@ package io.tachyon.driver.pcap;
 
 import io.tachyon.driver.DriverQueue;
 import io.tachyon.driver.FrameBatch;
+import io.tachyon.testing.SharedData;
 import io.tachyon.time.VirtualClock;
 import org.junit.jupiter.api.Test;
 
@@ -19,8 +20,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.abort;
 
 /**
  * Replays real captures from the shared corpus (/work/shared/pcaps): the frames injected for a source filter are
@@ -29,21 +28,6 @@ import static org.junit.jupiter.api.Assumptions.abort;
  */
 class PcapDriverCorpusTest
 {
-    private static Path corpusFile(final String relative)
-    {
-        final Path shared = PcapDriverSupport.sharedDirectory();
-        final Path file = shared == null ? null : shared.resolve("pcaps").resolve(relative);
-        if (file == null || !Files.isRegularFile(file))
-        {
-            if (PcapDriverSupport.isCi())
-            {
-                fail("CI=true but the shared corpus file pcaps/" + relative + " is missing; set -Dtachyon.shared");
-            }
-            abort("shared corpus not found (property tachyon.shared or ../shared): pcaps/" + relative);
-        }
-        return file;
-    }
-
     /** A classic pcap record as parsed by this test, independently of PcapReader. */
     private record Raw(byte[] data, int linkType)
     {
@@ -125,7 +109,7 @@ class PcapDriverCorpusTest
     @Test
     void shouldInjectExactlyTheFramesOfOneSourceFromARealCapture() throws IOException
     {
-        final Path file = corpusFile("tcpreplay-test/test.pcap");
+        final Path file = SharedData.require("tcpreplay-test/test.pcap");
         final List<Raw> records = parseClassic(file);
         assertEquals(179, records.size(), "INDEX.tsv lists 179 packets");
         final Map<Integer, Integer> bySource = new HashMap<>();
@@ -165,7 +149,7 @@ class PcapDriverCorpusTest
     @Test
     void shouldConvertRealLinuxCookedAndRawIpCaptures() throws IOException
     {
-        final Path sll = corpusFile("tcpdump-tests/tcp-handshake-nano.pcap");
+        final Path sll = SharedData.require("tcpdump-tests/tcp-handshake-nano.pcap");
         final List<Raw> sllRecords = parseClassic(sll);
         final List<byte[]> sllFrames = replayAll(PcapDriverConfig.builder().input(sll).build());
         assertEquals(3, sllFrames.size());
@@ -181,7 +165,7 @@ class PcapDriverCorpusTest
                 java.util.Arrays.copyOfRange(f, 14, f.length));
         }
 
-        final Path raw = corpusFile("suricata-verify/tcp-empty-sack/tcp-opt.pcap");
+        final Path raw = SharedData.require("suricata-verify/tcp-empty-sack/tcp-opt.pcap");
         final List<Raw> rawRecords = parseClassic(raw);
         final List<byte[]> rawFrames = replayAll(PcapDriverConfig.builder().input(raw).build());
         assertEquals(42, rawFrames.size());

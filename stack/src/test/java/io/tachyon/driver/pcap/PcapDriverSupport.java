@@ -8,41 +8,19 @@ import io.tachyon.pcap.PcapWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
-import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Test helpers: build frames, write and read small captures, find the shared corpus, measure allocation.
+ * Test helpers: build frames, write and read small captures.
  */
 final class PcapDriverSupport
 {
     /** A capture-time base: 2024-01-01T00:00:00Z. */
     static final long T0 = 1_704_067_200_000_000_000L;
-
-    private static final Object THREAD_BEAN;
-    private static final Method ALLOCATED_BYTES;
-
-    static
-    {
-        // Reflection: the test sources compile inside the io.tachyon.stack module, which does not read
-        // java.management; the tests themselves run on the class path.
-        try
-        {
-            THREAD_BEAN = Class.forName("java.lang.management.ManagementFactory")
-                .getMethod("getThreadMXBean").invoke(null);
-            ALLOCATED_BYTES = Class.forName("com.sun.management.ThreadMXBean")
-                .getMethod("getCurrentThreadAllocatedBytes");
-        }
-        catch (final ReflectiveOperationException ex)
-        {
-            throw new ExceptionInInitializerError(ex);
-        }
-    }
 
     private PcapDriverSupport()
     {
@@ -175,47 +153,5 @@ final class PcapDriverSupport
             f[i] = (byte) (sequence * 31 + i);
         }
         return f;
-    }
-
-    static long allocatedBytes()
-    {
-        try
-        {
-            return (Long) ALLOCATED_BYTES.invoke(THREAD_BEAN);
-        }
-        catch (final ReflectiveOperationException ex)
-        {
-            throw new IllegalStateException(ex);
-        }
-    }
-
-    /**
-     * The shared test data directory, or null. Property {@code tachyon.shared}, else {@code ../shared} relative to
-     * the repository root.
-     */
-    static Path sharedDirectory()
-    {
-        final String property = System.getProperty("tachyon.shared");
-        if (property != null && !property.isBlank())
-        {
-            final Path path = Path.of(property);
-            return Files.isDirectory(path) ? path : null;
-        }
-        Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath();
-        while (dir != null)
-        {
-            if (Files.isRegularFile(dir.resolve("pom.xml")) && Files.isDirectory(dir.resolve("stack")))
-            {
-                final Path shared = dir.resolve("../shared").normalize();
-                return Files.isDirectory(shared) ? shared : null;
-            }
-            dir = dir.getParent();
-        }
-        return null;
-    }
-
-    static boolean isCi()
-    {
-        return "true".equalsIgnoreCase(System.getenv("CI"));
     }
 }

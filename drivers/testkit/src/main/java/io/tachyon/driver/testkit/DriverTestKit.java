@@ -245,7 +245,8 @@ public abstract class DriverTestKit
     {
         if (!harness.canStallTx())
         {
-            abort(harness.cannotStallTxReason());
+            abort(harness.cannotStallTxReason() + "; shouldKeepTheUnacceptedFramesWhenOfferedMoreThanMaxBurst covers"
+                + " partial transmit without back-pressure");
         }
         final DriverQueue q = openAndStart(List.of());
         final DriverCapabilities caps = harness.driver().capabilities();
@@ -253,7 +254,7 @@ public abstract class DriverTestKit
         harness.stallTx();
         final List<Integer> sent = new ArrayList<>();
         FrameBatch batch = null;
-        int[] sequences = null;
+        int[] left = null;
         int next = 0;
         final long deadline = deadline();
         while (batch == null)
@@ -270,66 +271,64 @@ public abstract class DriverTestKit
                 harness.pump();
                 continue;
             }
-            final int[] seq = new int[got];
-            final long[] handles = new long[got];
+            final int[] sequences = new int[got];
             for (int i = 0; i < got; i++)
             {
-                seq[i] = next++;
-                write(offer, i, harness.frame(seq[i], lengthFor(seq[i], caps)));
-                handles[i] = offer.handle(i);
+                sequences[i] = next++;
+                write(offer, i, harness.frame(sequences[i], lengthFor(sequences[i], caps)));
             }
-            final int k = q.transmit(offer);
-            assertTrue(k >= 0 && k <= got, "transmit returned " + k + " for " + got);
-            for (int i = 0; i < k; i++)
+            final int[] refused = transmitOnce(q, offer, sequences, sent, caps);
+            if (refused.length > 0)
             {
-                sent.add(seq[i]);
-            }
-            if (k < got)
-            {
-                assertEquals(got - k, offer.size(), "frames [k, n) stay in the batch");
-                for (int i = 0; i < got - k; i++)
-                {
-                    assertEquals(handles[k + i], offer.handle(i), "unaccepted frame " + i + " keeps its place");
-                    assertArrayEquals(harness.frame(seq[k + i], lengthFor(seq[k + i], caps)), read(offer, i));
-                }
                 batch = offer;
-                sequences = Arrays.copyOfRange(seq, k, got);
+                left = refused;
             }
             else
             {
                 harness.pump();
             }
         }
-        // Release the last unaccepted frame (if there are two or more) and retransmit the others.
-        int keep = sequences.length;
-        if (keep >= 2)
-        {
-            q.release(batch, keep - 1);
-            batch.remove(keep - 1);
-            keep--;
-        }
+        left = releaseLast(q, batch, left);
         harness.unstallTx();
-        int retransmitted = 0;
-        while (!batch.isEmpty())
+        retransmitAndCheckPeer(q, batch, left, sent, caps, deadline);
+    }
+
+    /**
+     * Offered more than maxBurst frames in one call (acquired over several calls into one big batch), transmit
+     * accepts a prefix {@code 0 <= k <= n}; frames [k, n) stay in the batch, in order, and can be retransmitted or
+     * released; in total nothing is lost or duplicated. Needs no back-pressure, so it runs for drivers whose TX cannot
+     * be stalled (a driver that caps each call at maxBurst accepts a strict prefix); a driver that accepts the whole
+     * batch passes it trivially. Skipped only when the TX pool cannot lend more than maxBurst buffers at once.
+     */
+    @Test
+    public void shouldKeepTheUnacceptedFramesWhenOfferedMoreThanMaxBurst()
+    {
+        final DriverQueue q = openAndStart(List.of());
+        final DriverCapabilities caps = harness.driver().capabilities();
+        final int wanted = caps.maxBurst() + Math.min(caps.maxBurst(), 1024) + 1;
+        final FrameBatch batch = new FrameBatch(wanted);
+        while (batch.size() < wanted)
         {
-            checkDeadline(deadline, "retransmitting after unstallTx()");
-            final int k = q.transmit(batch);
-            for (int i = 0; i < k; i++)
+            if (q.acquire(batch, batch.remaining()) == 0)
             {
-                sent.add(sequences[retransmitted++]);
-            }
-            if (k == 0)
-            {
-                harness.pump();
+                break;
             }
         }
-        assertEquals(keep, retransmitted);
-        final List<byte[]> expected = new ArrayList<>();
-        for (final int s : sent)
+        final int n = batch.size();
+        if (n <= caps.maxBurst())
         {
-            expected.add(harness.frame(s, lengthFor(s, caps)));
+            q.releaseAll(batch);
+            abort("the TX pool lent only " + n + " buffers at once, not more than maxBurst=" + caps.maxBurst());
         }
-        assertFrames(expected, harness.transmitted(expected.size()));
+        final int[] sequences = new int[n];
+        for (int i = 0; i < n; i++)
+        {
+            sequences[i] = i;
+            write(batch, i, harness.frame(i, lengthFor(i, caps)));
+        }
+        final List<Integer> sent = new ArrayList<>();
+        final int[] left = releaseLast(q, batch, transmitOnce(q, batch, sequences, sent, caps));
+        retransmitAndCheckPeer(q, batch, left, sent, caps, deadline());
     }
 
     /**
@@ -612,6 +611,89 @@ public abstract class DriverTestKit
             out.add(harness.frame(s, lengthFor(s, caps)));
         }
         return out;
+    }
+
+    /**
+     * Offers {@code batch} once and checks the prefix contract: transmit returns {@code 0 <= k <= n} and leaves
+     * exactly frames [k, n) in the batch, in order, with their handles and bytes.
+     *
+     * @param sequences the sequence numbers of the frames in the batch, in order.
+     * @param sent      where the accepted frames' sequence numbers are appended.
+     * @return the sequence numbers of the frames left in the batch.
+     */
+    private int[] transmitOnce(
+        final DriverQueue q,
+        final FrameBatch batch,
+        final int[] sequences,
+        final List<Integer> sent,
+        final DriverCapabilities caps)
+    {
+        final int n = batch.size();
+        assertEquals(sequences.length, n, "the batch holds the frames offered");
+        final long[] handles = new long[n];
+        for (int i = 0; i < n; i++)
+        {
+            handles[i] = batch.handle(i);
+        }
+        final int k = q.transmit(batch);
+        assertTrue(k >= 0 && k <= n, "transmit returned " + k + " for " + n + " frames");
+        assertEquals(n - k, batch.size(), "transmit removes exactly the accepted frames [0, k)");
+        for (int i = 0; i < k; i++)
+        {
+            sent.add(sequences[i]);
+        }
+        for (int i = 0; i < n - k; i++)
+        {
+            assertEquals(handles[k + i], batch.handle(i), "unaccepted frame " + (k + i) + " keeps its place");
+            assertArrayEquals(harness.frame(sequences[k + i], lengthFor(sequences[k + i], caps)), read(batch, i),
+                "unaccepted frame " + (k + i) + " keeps its bytes");
+        }
+        return Arrays.copyOfRange(sequences, k, n);
+    }
+
+    /** Releases the last unaccepted frame when two or more are left; returns the sequence numbers still held. */
+    private static int[] releaseLast(final DriverQueue q, final FrameBatch batch, final int[] left)
+    {
+        if (left.length < 2)
+        {
+            return left;
+        }
+        final int last = left.length - 1;
+        q.release(batch, last);
+        batch.remove(last);
+        return Arrays.copyOf(left, last);
+    }
+
+    /**
+     * Retransmits the frames left in {@code batch} until all are accepted (checking the prefix contract on every
+     * call), then checks that the peer saw exactly the accepted frames, in order: nothing lost, nothing duplicated,
+     * nothing released sent.
+     */
+    private void retransmitAndCheckPeer(
+        final DriverQueue q,
+        final FrameBatch batch,
+        final int[] left,
+        final List<Integer> sent,
+        final DriverCapabilities caps,
+        final long deadline)
+    {
+        int[] remaining = left;
+        while (remaining.length > 0)
+        {
+            checkDeadline(deadline, "retransmitting " + remaining.length + " unaccepted frames");
+            final int before = remaining.length;
+            remaining = transmitOnce(q, batch, remaining, sent, caps);
+            if (remaining.length == before)
+            {
+                harness.pump();
+            }
+        }
+        final List<byte[]> expected = new ArrayList<>();
+        for (final int s : sent)
+        {
+            expected.add(harness.frame(s, lengthFor(s, caps)));
+        }
+        assertFrames(expected, harness.transmitted(expected.size()));
     }
 
     /** Lengths from 60 to mtu + 14 (an untagged full-size frame), varying with the sequence number. */
