@@ -14,9 +14,17 @@ import org.HdrHistogram.Histogram;
 /**
  * Round-trip times of one benchmark trial in HdrHistogram form: every round trip is recorded into the iteration's
  * histogram ({@link #record(long)}, allocation-free); at the end of each measurement iteration it is folded into
- * the trial's histogram; at the end of the trial the percentiles are printed in microseconds and the full
+ * the trial's histogram (each iteration's count and percentiles are printed, to show which iterations stalled);
+ * at the end of the trial the percentiles are printed in microseconds and the full
  * distribution is written to {@code bench/target/hdr/NAME.hgrm} (the directory next to {@code benchmarks.jar}, or
  * the system property {@value #DIRECTORY_PROPERTY}).
+ * <p>
+ * Why these percentiles can differ from JMH's {@code SampleTime} ones: the histogram counts every round trip once,
+ * while JMH samples every invocation at the start of an iteration and halves its sampling rate each time it has
+ * collected 20 samples per millisecond of iteration time. An iteration with few, slow round trips (threads starved
+ * of CPU) is therefore sampled in full, one with many fast round trips only in part, and stalls weigh far more in
+ * JMH's upper percentiles than here. Both are closed-loop measurements (the next round trip waits for the last), so
+ * neither shows what a stall would do to an open-loop sender (coordinated omission).
  * <p>
  * Not thread-safe: only the benchmark thread records.
  */
@@ -69,9 +77,13 @@ final class LatencyRecorder
      */
     void endIteration(final boolean measured)
     {
+        final Histogram h = iteration;
+        System.out.printf("%n[hdr] %s %s: n=%d p50=%.2f p99=%.2f p99.9=%.2f max=%.2f us", name,
+            measured ? "iteration" : "warm-up", h.getTotalCount(), us(h.getValueAtPercentile(50.0)),
+            us(h.getValueAtPercentile(99.0)), us(h.getValueAtPercentile(99.9)), us(h.getMaxValue()));
         if (measured)
         {
-            trial.add(iteration);
+            trial.add(h);
         }
     }
 
