@@ -1,5 +1,6 @@
 package io.tachyon.tools;
 
+import io.tachyon.pcap.PcapFormat;
 import io.tachyon.pcap.PcapFormatException;
 import io.tachyon.pcap.PcapReader;
 import io.tachyon.wire.ArpFlyweight;
@@ -40,6 +41,7 @@ public final class Decode
     private final TcpOptions options = new TcpOptions();
     private final StringBuilder line = new StringBuilder(256);
     private final boolean fields;
+    private boolean microsecondFile;
 
     private Decode(final boolean fields)
     {
@@ -91,6 +93,8 @@ public final class Decode
     {
         try (PcapReader reader = PcapReader.open(file))
         {
+            // Like tcpdump: microseconds for a microsecond pcap, nanoseconds otherwise (pcapng may carry either).
+            microsecondFile = reader.format() == PcapFormat.PCAP_MICROS;
             while (reader.next())
             {
                 line.setLength(0);
@@ -190,7 +194,7 @@ public final class Decode
         final long nanos = Math.floorMod(timestampNs, 1_000_000_000L);
         line.append(TIME.format(Instant.ofEpochSecond(seconds))).append('.');
         final String digits = Long.toString(1_000_000_000L + nanos).substring(1);
-        line.append(nanos % 1000 == 0 ? digits.substring(0, 6) : digits).append(' ');
+        line.append(microsecondFile ? digits.substring(0, 6) : digits).append(' ');
     }
 
     private void appendArp(final ArpFlyweight arp)
