@@ -124,6 +124,7 @@ public final class StackConfig
         b.countersDirectory = countersDirectory;
         b.mac = mac;
         b.address = address;
+        b.addressSet = true;
         b.prefixLength = prefixLength;
         b.gateway = gateway;
         b.mtu = mtu;

@@ -18,6 +18,8 @@ public final class StackPair implements AutoCloseable
     public static final long IDLE_STEP_NS = 10_000L;
 
     public final VirtualClock clock = new VirtualClock();
+    /** How far the clock moves when a cycle of both stacks did nothing; {@link #IDLE_STEP_NS} by default. */
+    public long idleStepNs = IDLE_STEP_NS;
     public final MemoryWire wire;
     public final Stack a;
     public final Stack b;
@@ -64,7 +66,7 @@ public final class StackPair implements AutoCloseable
             }
             if (cycle() == 0)
             {
-                clock.advance(IDLE_STEP_NS);
+                clock.advance(idleStepNs);
             }
         }
         return true;
@@ -78,7 +80,7 @@ public final class StackPair implements AutoCloseable
         {
             if (cycle() == 0)
             {
-                clock.advance(IDLE_STEP_NS);
+                clock.advance(idleStepNs);
             }
         }
     }
