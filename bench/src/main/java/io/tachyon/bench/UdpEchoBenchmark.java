@@ -62,9 +62,10 @@ import io.tachyon.udp.UdpSocket;
  * <p>
  * Allocation: the round trip allocates nothing (0 bytes per round trip on every thread, measured with
  * {@code com.sun.management.ThreadMXBean} over 500,000 round trips of each variant). {@code -prof gc} reports a
- * small {@code gc.alloc.rate.norm} (1 to 4 B/op): that is JMH's own, a constant rate of about 1 MB/s in
- * {@link Mode#SampleTime} (its sample recording) and 0.25 MB/s in {@code -bm avgt}, the same for this benchmark,
- * its variants and the kernel baseline whatever their round-trip rate, so it is not per round trip.
+ * small {@code gc.alloc.rate.norm} (0.2 to 2.5 B/op): that is the forked JVM's background (JMH's own threads), a
+ * roughly constant 0.2 to 0.3 MB/s (up to about 1 MB/s in one-second iterations) for both variants and the kernel
+ * baseline whatever their round-trip rate, so it is not per round trip; in an iteration where the threads are
+ * starved of CPU (few round trips) the same background divided by few operations shows as hundreds of B/op.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.SampleTime)
