@@ -6,6 +6,7 @@ import java.util.Objects;
 
 import org.agrona.collections.Int2IntHashMap;
 
+import io.tachyon.time.TokenBucket;
 import io.tachyon.wire.ArpFlyweight;
 import io.tachyon.wire.EthernetFlyweight;
 
@@ -110,7 +111,6 @@ public final class Arp
     /** The length of every ARP frame this class sends: the Ethernet minimum without FCS, zero padded. */
     public static final int FRAME_LENGTH = 60;
 
-    private static final long SECOND = 1_000_000_000L;
     private static final int MISSING = -1;
     private static final int ARP_OFFSET = EthernetFlyweight.HEADER_LENGTH;
 
@@ -157,12 +157,8 @@ public final class Arp
     private final ArpFlyweight txArp = new ArpFlyweight();
     private final EthernetFlyweight poolEthernet = new EthernetFlyweight();
 
-    // The global request token bucket, as a credit of nanoseconds.
-    private final long tokenCostNs;
-    private final long bucketCapacityNs;
-    private long bucketNs;
-    private long bucketUpdatedNs;
-    private boolean bucketStarted;
+    // The global request token bucket.
+    private final TokenBucket bucket;
 
     // RFC 5227 announcements and defence.
     private int announcementsLeft;
@@ -215,8 +211,7 @@ public final class Arp
         pendingTail = new int[capacity];
         pendingCount = new int[capacity];
 
-        tokenCostNs = SECOND / config.requestRate();
-        bucketCapacityNs = tokenCostNs * config.requestBurst();
+        bucket = new TokenBucket(config.requestRate(), config.requestBurst());
 
         final List<ArpConfig.StaticEntry> statics = config.staticEntries();
         for (final ArpConfig.StaticEntry entry : statics)
@@ -708,7 +703,7 @@ public final class Arp
     {
         requestsSent[slot]++;
         timers.schedule(slot, nowNs + config.retryIntervalNs());
-        if (!takeToken(nowNs))
+        if (!bucket.tryTake(nowNs))
         {
             count(ArpCounter.REQUESTS_RATE_LIMITED);
             return;
@@ -724,28 +719,6 @@ public final class Arp
         {
             count(ArpCounter.TX_REQUESTS);
         }
-    }
-
-    private boolean takeToken(final long nowNs)
-    {
-        if (!bucketStarted)
-        {
-            bucketStarted = true;
-            bucketNs = bucketCapacityNs;
-            bucketUpdatedNs = nowNs;
-        }
-        final long elapsed = nowNs - bucketUpdatedNs;
-        if (elapsed > 0)
-        {
-            bucketNs = elapsed >= bucketCapacityNs - bucketNs ? bucketCapacityNs : bucketNs + elapsed;
-            bucketUpdatedNs = nowNs;
-        }
-        if (bucketNs >= tokenCostNs)
-        {
-            bucketNs -= tokenCostNs;
-            return true;
-        }
-        return false;
     }
 
     private void fail(final int slot, final long nowNs)

@@ -14,6 +14,7 @@ import io.tachyon.ipv4.TransportErrorListener;
 import io.tachyon.ipv4.TransportInput;
 import io.tachyon.link.Link;
 import io.tachyon.time.Clock;
+import io.tachyon.time.TokenBucket;
 import io.tachyon.wire.IcmpFlyweight;
 import io.tachyon.wire.InternetChecksum;
 import io.tachyon.wire.Ipv4Flyweight;
@@ -67,7 +68,6 @@ public final class Icmp implements TransportInput, IcmpErrorSender, Ipv4Reassemb
     private static final int ICMP = Ipv4Flyweight.PROTOCOL_ICMP;
     /** RFC 1122 §3.2.2: "An ICMP error message SHOULD be sent with normal (i.e., zero) TOS bits." */
     private static final int ERROR_TOS = 0;
-    private static final long SECOND = 1_000_000_000L;
 
     private final Ipv4 ipv4;
     private final Link link;
@@ -77,16 +77,12 @@ public final class Icmp implements TransportInput, IcmpErrorSender, Ipv4Reassemb
     private final boolean ignoreBroadcastEchos;
     private final int ttl;
     private final int multicastTtl;
-    private final long tokenCostNs;
-    private final long bucketCapacityNs;
+    private final TokenBucket bucket;
     private final IcmpFlyweight rxIcmp = new IcmpFlyweight();
     private final IcmpFlyweight txIcmp = new IcmpFlyweight();
     private final Ipv4Flyweight quoted = new Ipv4Flyweight();
     private final Ipv4Flyweight offending = new Ipv4Flyweight();
 
-    private long bucketNs;
-    private long bucketUpdatedNs;
-    private boolean bucketStarted;
     private EchoListener echoListener;
     private TransportErrorListener udpErrors;
 
@@ -120,8 +116,7 @@ public final class Icmp implements TransportInput, IcmpErrorSender, Ipv4Reassemb
         this.ignoreBroadcastEchos = ignoreBroadcastEchos;
         this.ttl = ttl;
         this.multicastTtl = multicastTtl;
-        tokenCostNs = SECOND / errorRatePerSecond;
-        bucketCapacityNs = tokenCostNs * errorBurst;
+        bucket = new TokenBucket(errorRatePerSecond, errorBurst);
     }
 
     /**
@@ -392,7 +387,7 @@ public final class Icmp implements TransportInput, IcmpErrorSender, Ipv4Reassemb
             counters.increment(IcmpCounter.OUT_SUPPRESSED);
             return false;
         }
-        if (!takeToken(nowNs))
+        if (!bucket.tryTake(nowNs))
         {
             counters.increment(IcmpCounter.OUT_RATE_LIMITED);
             return false;
@@ -485,27 +480,5 @@ public final class Icmp implements TransportInput, IcmpErrorSender, Ipv4Reassemb
         final int destination = segment.get(U32, offset + Ipv4Flyweight.DESTINATION_OFFSET);
         sendError(IcmpFlyweight.TYPE_TIME_EXCEEDED, IcmpFlyweight.CODE_REASSEMBLY_TIME_EXCEEDED, 0, segment, offset,
             length, ipv4.destinationClass(destination), clock.nanoTime());
-    }
-
-    private boolean takeToken(final long nowNs)
-    {
-        if (!bucketStarted)
-        {
-            bucketStarted = true;
-            bucketNs = bucketCapacityNs;
-            bucketUpdatedNs = nowNs;
-        }
-        final long elapsed = nowNs - bucketUpdatedNs;
-        if (elapsed > 0)
-        {
-            bucketNs = elapsed >= bucketCapacityNs - bucketNs ? bucketCapacityNs : bucketNs + elapsed;
-            bucketUpdatedNs = nowNs;
-        }
-        if (bucketNs >= tokenCostNs)
-        {
-            bucketNs -= tokenCostNs;
-            return true;
-        }
-        return false;
     }
 }

@@ -1,12 +1,12 @@
 package io.tachyon.icmp;
 
-import io.tachyon.counters.CounterDescriptor;
+import io.tachyon.counters.OrdinalCounterDescriptor;
 
 /**
  * ICMP counters, type {@code Icmp}, named after the ICMP objects of the IP-MIB (RFC 4293) as {@code netstat -s}
  * prints them.
  */
-public enum IcmpCounter implements CounterDescriptor
+public enum IcmpCounter implements OrdinalCounterDescriptor
 {
     /** icmpInMsgs (RFC 4293), errors included. */
     IN_MSGS("InMsgs: messages received"),
@@ -69,17 +69,6 @@ public enum IcmpCounter implements CounterDescriptor
     IcmpCounter(final String label)
     {
         this.label = label;
-    }
-
-    /**
-     * The counter's key in its type: the ordinal.
-     *
-     * @return the id.
-     */
-    @Override
-    public int id()
-    {
-        return ordinal();
     }
 
     /**

@@ -1,11 +1,11 @@
 package io.tachyon.ipv4;
 
-import io.tachyon.counters.CounterDescriptor;
+import io.tachyon.counters.OrdinalCounterDescriptor;
 
 /**
  * IPv4 counters, type {@code Ip}, named after the IP-MIB (RFC 4293) objects that {@code netstat -s} prints.
  */
-public enum Ipv4Counter implements CounterDescriptor
+public enum Ipv4Counter implements OrdinalCounterDescriptor
 {
     /** ipInReceives (RFC 4293): every IPv4 datagram handed up by the link, errors included. */
     IN_RECEIVES("InReceives: datagrams received"),
@@ -63,17 +63,6 @@ public enum Ipv4Counter implements CounterDescriptor
     Ipv4Counter(final String label)
     {
         this.label = label;
-    }
-
-    /**
-     * The counter's key in its type: the ordinal.
-     *
-     * @return the id.
-     */
-    @Override
-    public int id()
-    {
-        return ordinal();
     }
 
     /**

@@ -1,13 +1,13 @@
 package io.tachyon.ipv4;
 
-import io.tachyon.counters.CounterDescriptor;
 import io.tachyon.counters.CounterFamily;
+import io.tachyon.counters.OrdinalCounterDescriptor;
 
 /**
  * The reassembler's detailed counts, type {@code Reassembly}: copied from {@link Ipv4Reassembly}'s own counters by
  * {@link #sync}.
  */
-public enum ReassemblyCounter implements CounterDescriptor
+public enum ReassemblyCounter implements OrdinalCounterDescriptor
 {
     /** {@link Ipv4Reassembly#fragmentsReceived()}. */
     FRAGMENTS_RECEIVED("fragments received"),
@@ -45,17 +45,6 @@ public enum ReassemblyCounter implements CounterDescriptor
     ReassemblyCounter(final String label)
     {
         this.label = label;
-    }
-
-    /**
-     * The counter's key in its type: the ordinal.
-     *
-     * @return the id.
-     */
-    @Override
-    public int id()
-    {
-        return ordinal();
     }
 
     /**

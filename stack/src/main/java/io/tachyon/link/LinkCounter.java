@@ -1,12 +1,12 @@
 package io.tachyon.link;
 
-import io.tachyon.counters.CounterDescriptor;
+import io.tachyon.counters.OrdinalCounterDescriptor;
 
 /**
  * Ethernet-level events and drop reasons, type {@code Ethernet} in the counters file. Malformed frames are counted
  * per {@link io.tachyon.wire.Malformed} reason in their own type.
  */
-public enum LinkCounter implements CounterDescriptor
+public enum LinkCounter implements OrdinalCounterDescriptor
 {
     /** Unicast frames whose destination is not our MAC address. */
     NOT_FOR_US("frames for another MAC address dropped"),
@@ -49,17 +49,6 @@ public enum LinkCounter implements CounterDescriptor
     LinkCounter(final String label)
     {
         this.label = label;
-    }
-
-    /**
-     * The counter's key in its type: the ordinal.
-     *
-     * @return the id.
-     */
-    @Override
-    public int id()
-    {
-        return ordinal();
     }
 
     /**

@@ -1,11 +1,11 @@
 package io.tachyon.udp;
 
-import io.tachyon.counters.CounterDescriptor;
+import io.tachyon.counters.OrdinalCounterDescriptor;
 
 /**
  * UDP counters, type {@code Udp}, named after the UDP-MIB (RFC 4113) objects that {@code netstat -s} prints.
  */
-public enum UdpCounter implements CounterDescriptor
+public enum UdpCounter implements OrdinalCounterDescriptor
 {
     /** udpInDatagrams (RFC 4113): delivered to a socket (once per datagram). */
     IN_DATAGRAMS("InDatagrams: datagrams delivered"),
@@ -33,17 +33,6 @@ public enum UdpCounter implements CounterDescriptor
     UdpCounter(final String label)
     {
         this.label = label;
-    }
-
-    /**
-     * The counter's key in its type: the ordinal.
-     *
-     * @return the id.
-     */
-    @Override
-    public int id()
-    {
-        return ordinal();
     }
 
     /**

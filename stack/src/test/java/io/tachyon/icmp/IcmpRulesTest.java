@@ -11,12 +11,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.tachyon.driver.DriverCapabilities;
-import io.tachyon.driver.DriverQueue;
-import io.tachyon.driver.DriverState;
-import io.tachyon.driver.PacketDriver;
 import io.tachyon.driver.memory.MemoryWireConfig;
 import io.tachyon.ipv4.Ipv4Counter;
+import io.tachyon.stack.DelegatingDriver;
 import io.tachyon.stack.Frames;
 import io.tachyon.stack.Harness;
 import io.tachyon.udp.UdpCounter;
@@ -94,72 +91,19 @@ class IcmpRulesTest
             assertEchoReply(out.get(0), 0, 0, new byte[0]);
             assertEquals(0xFFFF, dissect(out.get(0)).icmp().checksum());
         }
-        try (Harness h = new Harness(counters, MemoryWireConfig.DEFAULT, c -> c, NoInPlace::new))
+        try (Harness h = new Harness(counters, MemoryWireConfig.DEFAULT, c -> c,
+            DelegatingDriver::withoutTxFromRxFrame))
         {
             final List<byte[]> out = h.exchange(Frames.echoRequest(0, 0, new byte[0]));
             assertEchoReply(out.get(0), 0, 0, new byte[0]);
         }
     }
 
-    /** Reports {@code txFromRxFrame = false}, so replies are copied. */
-    static final class NoInPlace implements PacketDriver
-    {
-        private final PacketDriver driver;
-
-        NoInPlace(final PacketDriver driver)
-        {
-            this.driver = driver;
-        }
-
-        @Override
-        public String name()
-        {
-            return driver.name();
-        }
-
-        @Override
-        public DriverState state()
-        {
-            return driver.state();
-        }
-
-        @Override
-        public void open()
-        {
-            driver.open();
-        }
-
-        @Override
-        public void start()
-        {
-            driver.start();
-        }
-
-        @Override
-        public DriverCapabilities capabilities()
-        {
-            final DriverCapabilities c = driver.capabilities();
-            return new DriverCapabilities(c.mtu(), c.maxFrameLength(), c.maxBurst(), c.queueCount(),
-                c.rxChecksumOffload(), c.txChecksumOffload(), c.rxTimestamps(), c.zeroCopy(), false);
-        }
-
-        @Override
-        public DriverQueue queue(final int queueId)
-        {
-            return driver.queue(queueId);
-        }
-
-        @Override
-        public void close()
-        {
-            driver.close();
-        }
-    }
-
     @Test
     void shouldCopyTheReplyWhenTheDriverCannotSendFromAnRxFrame()
     {
-        try (Harness h = new Harness(counters, MemoryWireConfig.DEFAULT, c -> c, NoInPlace::new))
+        try (Harness h = new Harness(counters, MemoryWireConfig.DEFAULT, c -> c,
+            DelegatingDriver::withoutTxFromRxFrame))
         {
             final byte[] data = Frames.pattern(100, 2);
             final List<byte[]> out = h.exchange(Frames.echoRequest(1, 2, data));

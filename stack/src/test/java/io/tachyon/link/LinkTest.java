@@ -11,11 +11,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.tachyon.counters.SystemCounterDescriptor;
-import io.tachyon.driver.DriverCapabilities;
-import io.tachyon.driver.DriverQueue;
-import io.tachyon.driver.DriverState;
-import io.tachyon.driver.PacketDriver;
 import io.tachyon.driver.memory.MemoryWireConfig;
+import io.tachyon.stack.DelegatingDriver;
 import io.tachyon.stack.Frames;
 import io.tachyon.stack.Harness;
 import io.tachyon.udp.UdpCounter;
@@ -117,66 +114,11 @@ class LinkTest
         }
     }
 
-    /** Reports TX checksum offload. */
-    static final class Offload implements PacketDriver
-    {
-        private final PacketDriver driver;
-
-        Offload(final PacketDriver driver)
-        {
-            this.driver = driver;
-        }
-
-        @Override
-        public String name()
-        {
-            return driver.name();
-        }
-
-        @Override
-        public DriverState state()
-        {
-            return driver.state();
-        }
-
-        @Override
-        public void open()
-        {
-            driver.open();
-        }
-
-        @Override
-        public void start()
-        {
-            driver.start();
-        }
-
-        @Override
-        public DriverCapabilities capabilities()
-        {
-            final DriverCapabilities c = driver.capabilities();
-            return new DriverCapabilities(c.mtu(), c.maxFrameLength(), c.maxBurst(), c.queueCount(),
-                c.rxChecksumOffload(), true, c.rxTimestamps(), c.zeroCopy(), c.txFromRxFrame());
-        }
-
-        @Override
-        public DriverQueue queue(final int queueId)
-        {
-            return driver.queue(queueId);
-        }
-
-        @Override
-        public void close()
-        {
-            driver.close();
-        }
-    }
-
     @Test
     void shouldLeaveChecksumsToTheDeviceOnlyWhenConfiguredAndOffered()
     {
         try (Harness h = new Harness(counters, MemoryWireConfig.DEFAULT, c -> c.txChecksumOffload(true),
-            Offload::new))
+            DelegatingDriver::withTxChecksumOffload))
         {
             final UdpSocket socket = h.stack.openUdpSocket().bind(1000);
             assertTrue(socket.send(new byte[100], 0, 100, Frames.IP_B, 9));

@@ -2,17 +2,15 @@ package io.tachyon.stack;
 
 import io.tachyon.driver.DriverCapabilities;
 import io.tachyon.driver.DriverQueue;
-import io.tachyon.driver.DriverState;
 import io.tachyon.driver.FrameBatch;
 import io.tachyon.driver.PacketDriver;
 
 /** Wraps a driver so that every received frame carries the RX checksum verdicts a test chooses. */
-public final class RxFlagsDriver implements PacketDriver
+public final class RxFlagsDriver extends DelegatingDriver
 {
     /** The {@code FrameBatch.RX_*} flags set on every received frame. */
     public int rxFlags;
 
-    private final PacketDriver driver;
     private final Queue queue = new Queue();
 
     /**
@@ -22,51 +20,14 @@ public final class RxFlagsDriver implements PacketDriver
      */
     public RxFlagsDriver(final PacketDriver driver)
     {
-        this.driver = driver;
-    }
-
-    @Override
-    public String name()
-    {
-        return driver.name();
-    }
-
-    @Override
-    public DriverState state()
-    {
-        return driver.state();
-    }
-
-    @Override
-    public void open()
-    {
-        driver.open();
-    }
-
-    @Override
-    public void start()
-    {
-        driver.start();
-    }
-
-    @Override
-    public DriverCapabilities capabilities()
-    {
-        final DriverCapabilities c = driver.capabilities();
-        return new DriverCapabilities(c.mtu(), c.maxFrameLength(), c.maxBurst(), c.queueCount(), true,
-            c.txChecksumOffload(), c.rxTimestamps(), c.zeroCopy(), c.txFromRxFrame());
+        super(driver, c -> new DriverCapabilities(c.mtu(), c.maxFrameLength(), c.maxBurst(), c.queueCount(), true,
+            c.txChecksumOffload(), c.rxTimestamps(), c.zeroCopy(), c.txFromRxFrame()));
     }
 
     @Override
     public DriverQueue queue(final int queueId)
     {
         return queue;
-    }
-
-    @Override
-    public void close()
-    {
-        driver.close();
     }
 
     private final class Queue implements DriverQueue

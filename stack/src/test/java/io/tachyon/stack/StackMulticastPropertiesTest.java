@@ -5,14 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 import io.tachyon.ipv4.Ipv4Address;
 import io.tachyon.udp.UdpSocket;
@@ -36,33 +32,12 @@ class StackMulticastPropertiesTest
     private static final int[] GROUPS = {Ipv4Address.parse("239.1.1.1"), Ipv4Address.parse("239.1.1.2"),
         Ipv4Address.parse("224.5.6.7")};
     private static final int PORT = 6000;
-    private static final Path COUNTERS;
-
-    static
-    {
-        try
-        {
-            final Path shm = Path.of("/dev/shm");
-            COUNTERS = Files.isDirectory(shm) && Files.isWritable(shm)
-                ? Files.createTempDirectory(shm, "tachyon-multicast-properties")
-                : Files.createTempDirectory("tachyon-multicast-properties");
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException(ex);
-        }
-    }
+    private static final Path COUNTERS = CountersDirectory.create("tachyon-multicast-properties");
 
     @AfterContainer
     static void deleteCounters() throws IOException
     {
-        try (Stream<Path> files = Files.walk(COUNTERS))
-        {
-            for (final Path path : files.sorted(Comparator.reverseOrder()).toList())
-            {
-                Files.deleteIfExists(path);
-            }
-        }
+        CountersDirectory.delete(COUNTERS);
     }
 
     @Property(seed = "20261122")

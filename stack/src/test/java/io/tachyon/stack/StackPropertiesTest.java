@@ -4,17 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import io.tachyon.driver.memory.FaultProfile;
 import io.tachyon.driver.memory.MemoryWireConfig;
@@ -38,34 +34,12 @@ import net.jqwik.api.lifecycle.AfterContainer;
 class StackPropertiesTest
 {
     private static final long MS = 1_000_000L;
-    private static final Path COUNTERS;
-
-    static
-    {
-        try
-        {
-            // tmpfs where there is one: closing a counters file syncs it, which is slow on a disk
-            final Path shm = Path.of("/dev/shm");
-            COUNTERS = Files.isDirectory(shm) && Files.isWritable(shm)
-                ? Files.createTempDirectory(shm, "tachyon-stack-properties")
-                : Files.createTempDirectory("tachyon-stack-properties");
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException(ex);
-        }
-    }
+    private static final Path COUNTERS = CountersDirectory.create("tachyon-stack-properties");
 
     @AfterContainer
     static void deleteCounters() throws IOException
     {
-        try (Stream<Path> files = Files.walk(COUNTERS))
-        {
-            for (final Path path : files.sorted(Comparator.reverseOrder()).toList())
-            {
-                Files.deleteIfExists(path);
-            }
-        }
+        CountersDirectory.delete(COUNTERS);
     }
 
     /** Checks and counts what arrives; a datagram carries its sequence number and length in its first 8 bytes. */

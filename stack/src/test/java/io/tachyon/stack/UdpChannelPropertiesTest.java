@@ -1,17 +1,13 @@
 package io.tachyon.stack;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -35,27 +31,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class UdpChannelPropertiesTest
 {
     private static final int PORT = 9;
-    private static final Path COUNTERS;
+    private static final Path COUNTERS = CountersDirectory.create("tachyon-channel-properties");
     private static ThreadedPair pair;
     private static UdpChannel sender;
     private static UdpChannel receiver;
     private static ExecutorService senders;
     private static int tryNumber;
-
-    static
-    {
-        try
-        {
-            final Path shm = Path.of("/dev/shm");
-            COUNTERS = Files.isDirectory(shm) && Files.isWritable(shm)
-                ? Files.createTempDirectory(shm, "tachyon-channel-properties")
-                : Files.createTempDirectory("tachyon-channel-properties");
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException(ex);
-        }
-    }
 
     @BeforeContainer
     static void start()
@@ -76,13 +57,7 @@ class UdpChannelPropertiesTest
     {
         senders.shutdownNow();
         pair.close();
-        try (Stream<Path> files = Files.walk(COUNTERS))
-        {
-            for (final Path path : files.sorted(Comparator.reverseOrder()).toList())
-            {
-                Files.deleteIfExists(path);
-            }
-        }
+        CountersDirectory.delete(COUNTERS);
     }
 
     /** Datagram {@code sequence} of {@code id} in try {@code tryId}: a 9-byte header then a derived pattern. */

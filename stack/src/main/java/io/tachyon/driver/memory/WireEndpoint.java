@@ -2,6 +2,7 @@ package io.tachyon.driver.memory;
 
 import io.tachyon.driver.DriverCapabilities;
 import io.tachyon.driver.DriverException;
+import io.tachyon.driver.DriverLifecycle;
 import io.tachyon.driver.DriverQueue;
 import io.tachyon.driver.DriverState;
 import io.tachyon.driver.FrameBatch;
@@ -44,7 +45,7 @@ final class WireEndpoint implements PacketDriver, DriverQueue
     private final byte[] bufferState;
     private final int[] freeStack;
 
-    private volatile DriverState state = DriverState.CREATED;
+    private final DriverLifecycle lifecycle;
     private WireEndpoint peer;
     private Arena arena;
     private MemorySegment pool;
@@ -60,6 +61,7 @@ final class WireEndpoint implements PacketDriver, DriverQueue
     {
         this.wire = wire;
         this.name = name;
+        this.lifecycle = new DriverLifecycle(name);
         this.clock = clock;
         this.out = out;
         this.in = in;
@@ -89,16 +91,13 @@ final class WireEndpoint implements PacketDriver, DriverQueue
     @Override
     public DriverState state()
     {
-        return state;
+        return lifecycle.state();
     }
 
     @Override
     public synchronized void open()
     {
-        if (state != DriverState.CREATED)
-        {
-            throw wrongState("open()", "CREATED");
-        }
+        lifecycle.require(DriverState.CREATED, "open()");
         final Arena newArena = Arena.ofShared();
         try
         {
@@ -117,38 +116,27 @@ final class WireEndpoint implements PacketDriver, DriverQueue
             freeStack[i] = poolFrames - 1 - i;
         }
         freeCount = poolFrames;
-        state = DriverState.OPEN;
+        lifecycle.moveTo(DriverState.OPEN);
     }
 
     @Override
     public synchronized void start()
     {
-        if (state != DriverState.OPEN)
-        {
-            throw wrongState("start()", "OPEN");
-        }
-        state = DriverState.STARTED;
+        lifecycle.require(DriverState.OPEN, "start()");
+        lifecycle.moveTo(DriverState.STARTED);
     }
 
     @Override
     public DriverCapabilities capabilities()
     {
-        final DriverState s = state;
-        if (s != DriverState.OPEN && s != DriverState.STARTED)
-        {
-            throw wrongState("capabilities()", "OPEN or STARTED");
-        }
+        lifecycle.requireOpenOrStarted("capabilities()");
         return capabilities;
     }
 
     @Override
     public DriverQueue queue(final int queueId)
     {
-        final DriverState s = state;
-        if (s != DriverState.OPEN && s != DriverState.STARTED)
-        {
-            throw wrongState("queue(" + queueId + ")", "OPEN or STARTED");
-        }
+        lifecycle.requireQueueAccess(queueId);
         if (queueId != 0)
         {
             throw new DriverException(DriverException.Reason.QUEUE_MISMATCH,
@@ -163,11 +151,10 @@ final class WireEndpoint implements PacketDriver, DriverQueue
         final Arena toClose;
         synchronized (this)
         {
-            if (state == DriverState.CLOSED)
+            if (!lifecycle.close())
             {
                 return;
             }
-            state = DriverState.CLOSED;
             toClose = arena;
             arena = null;
         }
@@ -189,7 +176,7 @@ final class WireEndpoint implements PacketDriver, DriverQueue
     @Override
     public int receive(final FrameBatch batch)
     {
-        requireStarted("receive");
+        lifecycle.requireStarted("receive");
         try
         {
             final int limit = Math.min(batch.remaining(), maxBurst);
@@ -231,7 +218,7 @@ final class WireEndpoint implements PacketDriver, DriverQueue
     @Override
     public void release(final FrameBatch batch, final int index)
     {
-        requireStarted("release");
+        lifecycle.requireStarted("release");
         final long handle = batch.handle(index);
         final int buffer = bufferOf(handle);
         if (buffer < 0 || (bufferState[buffer] != LENT_RX && bufferState[buffer] != LENT_TX))
@@ -245,7 +232,7 @@ final class WireEndpoint implements PacketDriver, DriverQueue
     @Override
     public int acquire(final FrameBatch batch, final int count)
     {
-        requireStarted("acquire");
+        lifecycle.requireStarted("acquire");
         if (count < 0 || count > batch.remaining())
         {
             throw new DriverException(DriverException.Reason.BAD_ARGUMENT,
@@ -273,12 +260,12 @@ final class WireEndpoint implements PacketDriver, DriverQueue
     @Override
     public int transmit(final FrameBatch batch)
     {
-        requireStarted("transmit");
+        lifecycle.requireStarted("transmit");
         final int n = Math.min(batch.size(), maxBurst);
         validate(batch, n);
         try
         {
-            final boolean peerClosed = peer.state == DriverState.CLOSED;
+            final boolean peerClosed = peer.lifecycle.isClosed();
             final long nowNs = clock.nanoTime();
             final MemorySegment memory = pool;
             int k = 0;
@@ -356,20 +343,6 @@ final class WireEndpoint implements PacketDriver, DriverQueue
         return (int) (handle / frameSize);
     }
 
-    private void requireStarted(final String operation)
-    {
-        if (state != DriverState.STARTED)
-        {
-            throw wrongState(operation, "STARTED");
-        }
-    }
-
-    private DriverException wrongState(final String operation, final String needed)
-    {
-        return new DriverException(DriverException.Reason.ILLEGAL_STATE,
-            name + ": " + operation + " needs state " + needed + ", state is " + state);
-    }
-
     private DriverException notLent(final String operation, final long handle, final int index)
     {
         return new DriverException(DriverException.Reason.BAD_ARGUMENT,
@@ -380,7 +353,7 @@ final class WireEndpoint implements PacketDriver, DriverQueue
 
     private DriverException closedUnderneath(final String operation, final IllegalStateException cause)
     {
-        if (state == DriverState.CLOSED)
+        if (lifecycle.isClosed())
         {
             return new DriverException(DriverException.Reason.ILLEGAL_STATE,
                 name + ": " + operation + " ran into close(); state is CLOSED", cause);

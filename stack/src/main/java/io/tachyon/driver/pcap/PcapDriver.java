@@ -2,6 +2,7 @@ package io.tachyon.driver.pcap;
 
 import io.tachyon.driver.DriverCapabilities;
 import io.tachyon.driver.DriverException;
+import io.tachyon.driver.DriverLifecycle;
 import io.tachyon.driver.DriverQueue;
 import io.tachyon.driver.DriverState;
 import io.tachyon.driver.FrameBatch;
@@ -84,7 +85,7 @@ public final class PcapDriver implements PacketDriver
     private final int maxFrameLength;
     private final Queue queue = new Queue();
 
-    private volatile DriverState state = DriverState.CREATED;
+    private final DriverLifecycle lifecycle;
     private FramePool pool;
     private PcapReader reader;
     private PcapWriter writer;
@@ -124,6 +125,7 @@ public final class PcapDriver implements PacketDriver
         this.clock = Objects.requireNonNull(clock, "clock");
         this.virtualClock = clock instanceof VirtualClock vc ? vc : null;
         name = config.name();
+        lifecycle = new DriverLifecycle(name);
         filter = config.filter();
         timing = config.timing();
         speed = config.speed();
@@ -160,7 +162,7 @@ public final class PcapDriver implements PacketDriver
     @Override
     public DriverState state()
     {
-        return state;
+        return lifecycle.state();
     }
 
     /**
@@ -176,10 +178,7 @@ public final class PcapDriver implements PacketDriver
     @Override
     public synchronized void open()
     {
-        if (state != DriverState.CREATED)
-        {
-            throw wrongState("open()", "CREATED");
-        }
+        lifecycle.require(DriverState.CREATED, "open()");
         try
         {
             pool = new FramePool(name, config.bufferCount(), maxFrameLength);
@@ -203,7 +202,7 @@ public final class PcapDriver implements PacketDriver
                         name + ": cannot create output capture " + config.output() + ": " + ex, ex);
                 }
             }
-            state = DriverState.OPEN;
+            lifecycle.moveTo(DriverState.OPEN);
         }
         catch (final RuntimeException ex)
         {
@@ -261,12 +260,9 @@ public final class PcapDriver implements PacketDriver
     @Override
     public synchronized void start()
     {
-        if (state != DriverState.OPEN)
-        {
-            throw wrongState("start()", "OPEN");
-        }
+        lifecycle.require(DriverState.OPEN, "start()");
         startNs = clock.nanoTime();
-        state = DriverState.STARTED;
+        lifecycle.moveTo(DriverState.STARTED);
     }
 
     /**
@@ -275,11 +271,7 @@ public final class PcapDriver implements PacketDriver
     @Override
     public DriverCapabilities capabilities()
     {
-        final DriverState s = state;
-        if (s != DriverState.OPEN && s != DriverState.STARTED)
-        {
-            throw wrongState("capabilities()", "OPEN or STARTED");
-        }
+        lifecycle.requireOpenOrStarted("capabilities()");
         return capabilities;
     }
 
@@ -289,11 +281,7 @@ public final class PcapDriver implements PacketDriver
     @Override
     public DriverQueue queue(final int queueId)
     {
-        final DriverState s = state;
-        if (s != DriverState.OPEN && s != DriverState.STARTED)
-        {
-            throw wrongState("queue(" + queueId + ")", "OPEN or STARTED");
-        }
+        lifecycle.requireQueueAccess(queueId);
         if (queueId != 0)
         {
             throw new DriverException(DriverException.Reason.QUEUE_MISMATCH,
@@ -311,11 +299,10 @@ public final class PcapDriver implements PacketDriver
     {
         synchronized (this)
         {
-            if (state == DriverState.CLOSED)
+            if (!lifecycle.close())
             {
                 return;
             }
-            state = DriverState.CLOSED;
         }
         releaseResources();
     }
@@ -507,7 +494,7 @@ public final class PcapDriver implements PacketDriver
             }
             catch (final IOException ex)
             {
-                if (state == DriverState.CLOSED)
+                if (lifecycle.isClosed())
                 {
                     throw closedWhilePolling();
                 }
@@ -628,20 +615,6 @@ public final class PcapDriver implements PacketDriver
 
     // ---------------------------------------------------------------- helpers
 
-    private void requireStarted(final String operation)
-    {
-        if (state != DriverState.STARTED)
-        {
-            throw wrongState(operation, "STARTED");
-        }
-    }
-
-    private DriverException wrongState(final String operation, final String expected)
-    {
-        return new DriverException(DriverException.Reason.ILLEGAL_STATE,
-            name + ": " + operation + " needs state " + expected + " but the driver is " + state);
-    }
-
     private DriverException closedWhilePolling()
     {
         return new DriverException(DriverException.Reason.ILLEGAL_STATE,
@@ -650,7 +623,7 @@ public final class PcapDriver implements PacketDriver
 
     private RuntimeException translate(final RuntimeException ex)
     {
-        if (state == DriverState.CLOSED && !(ex instanceof DriverException))
+        if (lifecycle.isClosed() && !(ex instanceof DriverException))
         {
             final DriverException closed = closedWhilePolling();
             closed.initCause(ex);
@@ -675,7 +648,7 @@ public final class PcapDriver implements PacketDriver
         @Override
         public int receive(final FrameBatch batch)
         {
-            requireStarted("receive()");
+            lifecycle.requireStarted("receive()");
             try
             {
                 final int limit = Math.min(batch.remaining(), maxBurst);
@@ -740,7 +713,7 @@ public final class PcapDriver implements PacketDriver
         @Override
         public void release(final FrameBatch batch, final int index)
         {
-            requireStarted("release()");
+            lifecycle.requireStarted("release()");
             try
             {
                 final int buffer = pool.checkLent(batch.segment(index), batch.offset(index), batch.handle(index),
@@ -756,7 +729,7 @@ public final class PcapDriver implements PacketDriver
         @Override
         public int acquire(final FrameBatch batch, final int count)
         {
-            requireStarted("acquire()");
+            lifecycle.requireStarted("acquire()");
             if (count < 0 || count > batch.remaining())
             {
                 throw new DriverException(DriverException.Reason.BAD_ARGUMENT,
@@ -789,7 +762,7 @@ public final class PcapDriver implements PacketDriver
         @Override
         public int transmit(final FrameBatch batch)
         {
-            requireStarted("transmit()");
+            lifecycle.requireStarted("transmit()");
             try
             {
                 final int count = Math.min(batch.size(), maxBurst);
@@ -852,7 +825,7 @@ public final class PcapDriver implements PacketDriver
             }
             catch (final IOException ex)
             {
-                if (state == DriverState.CLOSED)
+                if (lifecycle.isClosed())
                 {
                     throw closedWhilePolling();
                 }
