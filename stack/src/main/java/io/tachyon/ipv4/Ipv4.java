@@ -133,6 +133,7 @@ public final class Ipv4 implements NetworkInput, UnresolvedListener
     private Ipv4Reassembly reassembly;
     private TransportInput icmp;
     private TransportInput udp;
+    private TransportInput tcp;
     private TransportInput igmp;
     private MulticastMembership membership = MulticastMembership.NONE;
     private IcmpErrorSender errorSender;
@@ -217,6 +218,16 @@ public final class Ipv4 implements NetworkInput, UnresolvedListener
     public void udp(final TransportInput value)
     {
         udp = value;
+    }
+
+    /**
+     * Sets the TCP input (protocol 6); without one, TCP segments are counted as unknown protocols.
+     *
+     * @param value the TCP layer.
+     */
+    public void tcp(final TransportInput value)
+    {
+        tcp = value;
     }
 
     /**
@@ -488,6 +499,10 @@ public final class Ipv4 implements NetworkInput, UnresolvedListener
         else if (protocol == PROTOCOL_IGMP)
         {
             input = igmp;
+        }
+        else if (protocol == Ipv4Flyweight.PROTOCOL_TCP)
+        {
+            input = tcp;
         }
         else
         {

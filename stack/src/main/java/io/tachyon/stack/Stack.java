@@ -29,6 +29,8 @@ import io.tachyon.ipv4.PathMtuCache;
 import io.tachyon.ipv4.ReassemblyCounter;
 import io.tachyon.ipv4.TransportInput;
 import io.tachyon.link.Link;
+import io.tachyon.tcp.SipKey;
+import io.tachyon.tcp.Tcp;
 import io.tachyon.time.Clock;
 import io.tachyon.udp.Udp;
 import io.tachyon.udp.UdpChannel;
@@ -116,6 +118,7 @@ public final class Stack implements Agent, AutoCloseable
     private final Icmp icmp;
     private final Ipv4Reassembly reassembly;
     private final Udp udp;
+    private final Tcp tcp;
     private final Igmp igmp;
     private final TimerWheel timers;
     private final CommandQueue commands;
@@ -156,6 +159,7 @@ public final class Stack implements Agent, AutoCloseable
         nowNs = clock.nanoTime();
 
         counters = StackCounters.create(config, clock);
+        timers = new TimerWheel(nowNs, config.timerTickNs(), config.timerBuckets(), config.timerCapacity());
         try
         {
             link = new Link(queue, capabilities, config.mac(), config.rxBurst(), config.txBatch(),
@@ -174,6 +178,8 @@ public final class Stack implements Agent, AutoCloseable
                 config.ephemeralPortLow(), config.ephemeralPortHigh(), config.defaultTtl(), config.multicastTtl(),
                 config.prefixLength(), config.gateway());
             igmp = new Igmp(igmpConfig(config, mtu, nowNs), new LinkIgmpOutput(link));
+            tcp = new Tcp(ipv4, clock, timers, counters.tcp(), config.tcp(), config.ephemeralPortLow(),
+                config.ephemeralPortHigh(), SipKey.random());
         }
         catch (final RuntimeException ex)
         {
@@ -183,6 +189,7 @@ public final class Stack implements Agent, AutoCloseable
         ipv4.reassembly(reassembly);
         ipv4.icmp(icmp);
         ipv4.udp(udp);
+        ipv4.tcp(tcp);
         ipv4.errorSender(icmp);
         ipv4.errorListener(udp);
         icmp.udpErrors(udp);
@@ -193,7 +200,6 @@ public final class Stack implements Agent, AutoCloseable
         link.network(ipv4);
         link.unresolvedListener(ipv4);
 
-        timers = new TimerWheel(nowNs, config.timerTickNs(), config.timerBuckets(), config.timerCapacity());
         commands = new CommandQueue(config.commandQueueCapacity());
         reassemblyTickNs = Math.max(MILLISECOND, Math.min(100 * MILLISECOND, config.reassembly().timeoutNs() / 8));
         schedule(nowNs + reassemblyTickNs, TIMER_REASSEMBLY);
@@ -497,6 +503,10 @@ public final class Stack implements Agent, AutoCloseable
                 schedule(timeNs + reassemblyTickNs, TIMER_REASSEMBLY);
                 reassembly.expire(timeNs);
             }
+            else if (kind == Tcp.TIMER_KIND)
+            {
+                tcp.onTimer(handle, payload, timeNs);
+            }
             else if (kind == TIMER_COUNTERS)
             {
                 schedule(timeNs + config.countersSyncIntervalNs(), TIMER_COUNTERS);
@@ -717,6 +727,18 @@ public final class Stack implements Agent, AutoCloseable
     // ------------------------------------------------------------------------------------------------------------
 
     /**
+     * The TCP of this stack (stack thread only): {@code tcp().open().connect(...)}, {@code tcp().listen(...)}.
+     *
+     * @return the TCP layer.
+     * @throws IllegalStateException when the stack is closed.
+     */
+    public Tcp tcp()
+    {
+        checkOpen();
+        return tcp;
+    }
+
+    /**
      * Opens an unbound UDP socket. Stack thread.
      *
      * @return the socket.
@@ -755,6 +777,7 @@ public final class Stack implements Agent, AutoCloseable
         try
         {
             udp.closeAll();
+            tcp.close();
             link.releaseAll();
         }
         catch (final DriverException ex)

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Objects;
 
 import io.tachyon.arp.ArpConfig;
+import io.tachyon.tcp.TcpConfig;
 import io.tachyon.counters.CountersLocation;
 import io.tachyon.igmp.IgmpConfig;
 import io.tachyon.igmp.IgmpVersion;
@@ -70,6 +71,7 @@ public final class StackConfig
     private final long countersSyncIntervalNs;
     private final int countersCapacity;
     private final boolean txChecksumOffload;
+    private final TcpConfig tcp;
 
     private StackConfig(final Builder b, final ArpConfig arp)
     {
@@ -81,6 +83,7 @@ public final class StackConfig
         gateway = b.gateway;
         mtu = b.mtu;
         this.arp = arp;
+        tcp = b.tcp;
         rxBurst = b.rxBurst;
         txBatch = b.txBatch;
         txRetryLimit = b.txRetryLimit;
@@ -137,6 +140,7 @@ public final class StackConfig
         b.gateway = gateway;
         b.mtu = mtu;
         b.arp = arp;
+        b.tcp = tcp;
         b.rxBurst = rxBurst;
         b.txBatch = txBatch;
         b.txRetryLimit = txRetryLimit;
@@ -266,6 +270,16 @@ public final class StackConfig
     public ArpConfig arp()
     {
         return arp;
+    }
+
+    /**
+     * The TCP settings.
+     *
+     * @return the TCP configuration; {@link TcpConfig#DEFAULT} unless set.
+     */
+    public TcpConfig tcp()
+    {
+        return tcp;
     }
 
     /**
@@ -561,6 +575,7 @@ public final class StackConfig
         private int gateway;
         private int mtu;
         private ArpConfig arp;
+        private TcpConfig tcp = TcpConfig.DEFAULT;
         private final List<ArpConfig.StaticEntry> staticArp = new ArrayList<>();
         private int rxBurst = 32;
         private int txBatch = 64;
@@ -713,6 +728,18 @@ public final class StackConfig
         public Builder mtu(final int value)
         {
             mtu = value;
+            return this;
+        }
+
+        /**
+         * The TCP settings; default {@link TcpConfig#DEFAULT}.
+         *
+         * @param value the TCP configuration.
+         * @return this.
+         */
+        public Builder tcp(final TcpConfig value)
+        {
+            tcp = Objects.requireNonNull(value, "tcp");
             return this;
         }
 

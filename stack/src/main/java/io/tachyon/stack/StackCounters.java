@@ -17,6 +17,7 @@ import io.tachyon.ipv4.Ipv4Counter;
 import io.tachyon.ipv4.Ipv4Reassembly;
 import io.tachyon.ipv4.ReassemblyCounter;
 import io.tachyon.link.LinkCounter;
+import io.tachyon.tcp.TcpCounter;
 import io.tachyon.time.Clock;
 import io.tachyon.udp.UdpCounter;
 import io.tachyon.wire.Malformed;
@@ -75,6 +76,7 @@ public final class StackCounters implements AutoCloseable
     private final CounterFamily<IcmpCounter> icmp;
     private final CounterFamily<UdpCounter> udp;
     private final CounterFamily<IgmpCounter> igmp;
+    private final CounterFamily<TcpCounter> tcp;
 
     private StackCounters(final CountersFile file)
     {
@@ -92,6 +94,17 @@ public final class StackCounters implements AutoCloseable
         udp = file.allocateDescriptors(TYPE_UDP, "Udp", UdpCounter.class);
         igmp = file.allocateFamily(TYPE_IGMP, "Igmp", IgmpCounter.class,
             c -> c.name().toLowerCase(Locale.ROOT).replace('_', ' '));
+        tcp = file.allocateDescriptors(TYPE_TCP, "Tcp", TcpCounter.class);
+    }
+
+    /**
+     * The TCP counters (like {@code netstat -s}).
+     *
+     * @return the family.
+     */
+    public CounterFamily<TcpCounter> tcp()
+    {
+        return tcp;
     }
 
     /**

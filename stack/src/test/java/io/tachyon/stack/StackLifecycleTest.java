@@ -212,7 +212,8 @@ class StackLifecycleTest
                     + LinkCounter.values().length + Malformed.values().length
                     + ArpCounter.values().length + Ipv4Counter.values().length
                     + ReassemblyCounter.values().length + IcmpCounter.values().length
-                    + UdpCounter.values().length + IgmpCounter.values().length, byName.size());
+                    + UdpCounter.values().length + IgmpCounter.values().length
+                    + io.tachyon.tcp.TcpCounter.values().length, byName.size());
             }
         }
     }

@@ -1,0 +1,442 @@
+package io.tachyon.tcp;
+
+import java.util.Objects;
+
+import org.agrona.collections.Int2ObjectHashMap;
+import org.agrona.collections.Long2ObjectHashMap;
+
+import io.tachyon.counters.CounterFamily;
+import io.tachyon.driver.FrameBatch;
+import io.tachyon.ipv4.Ipv4;
+import io.tachyon.ipv4.TransportInput;
+import io.tachyon.stack.TimerWheel;
+import io.tachyon.time.Clock;
+import io.tachyon.wire.InternetChecksum;
+import io.tachyon.wire.Ipv4Flyweight;
+import io.tachyon.wire.Malformed;
+import io.tachyon.wire.TcpFlyweight;
+import io.tachyon.wire.TcpOptions;
+import io.tachyon.wire.TcpOptionsWriter;
+
+/**
+ * The TCP protocol of one stack (RFC 9293): demultiplexes segments to connections by 4-tuple (a primitive
+ * long-keyed table: the local address is the stack's one address, so remote address, remote port and local port
+ * pack into 64 bits), finds listeners by port, verifies checksums, answers segments for no connection with a RST
+ * (RFC 9293 §3.10.7.1) and owns the connection pool (at most {@link TcpConfig#maxConnections()}; a connection's
+ * buffers are allocated on first use and reused afterwards).
+ * <p>
+ * Threading: the stack thread only.
+ */
+public final class Tcp implements TransportInput, AutoCloseable
+{
+    /** The timer kind the stack gives TCP's timers; the payload is the connection's pool index. */
+    public static final int TIMER_KIND = 100;
+    /** The IP protocol number of TCP. */
+    public static final int PROTOCOL = 6;
+
+    static final int TTL = 64;
+
+    final Ipv4 ipv4;
+    final Clock clock;
+    final TimerWheel timers;
+    final CounterFamily<TcpCounter> counters;
+    final TcpConfig config;
+    final CongestionControlFactory congestionControl;
+    final InitialSequenceNumbers isns;
+    final TcpTimestamps timestamps;
+    final TcpFlyweight txTcp = new TcpFlyweight();
+    final TcpOptionsWriter optionsWriter = new TcpOptionsWriter();
+    final TcpOptions rxOptions = new TcpOptions();
+    final int[] sackEdges = new int[2 * ReceiveQueue.MAX_SACK_BLOCKS];
+
+    private final TcpFlyweight rxTcp = new TcpFlyweight();
+    private final Long2ObjectHashMap<TcpConnection> connections;
+    private final Int2ObjectHashMap<TcpListener> listeners = new Int2ObjectHashMap<>();
+    private final TcpConnection[] pool;
+    private final int[] free;
+    private final int ephemeralLow;
+    private final int ephemeralHigh;
+    private int freeCount;
+    private int created;
+    private int nextEphemeral;
+    private boolean closed;
+
+    /**
+     * Creates the protocol.
+     *
+     * @param ipv4          the IPv4 layer used to send.
+     * @param clock         the stack's clock.
+     * @param timers        the stack's timer wheel ({@link #TIMER_KIND} timers go to {@link #onTimer}).
+     * @param counters      the TCP counters.
+     * @param config        the settings.
+     * @param ephemeralLow  the lowest ephemeral port.
+     * @param ephemeralHigh the highest ephemeral port.
+     * @param key           the secret of ISNs and timestamp offsets.
+     */
+    public Tcp(final Ipv4 ipv4, final Clock clock, final TimerWheel timers, final CounterFamily<TcpCounter> counters,
+        final TcpConfig config, final int ephemeralLow, final int ephemeralHigh, final SipKey key)
+    {
+        this.ipv4 = Objects.requireNonNull(ipv4, "ipv4");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.timers = Objects.requireNonNull(timers, "timers");
+        this.counters = Objects.requireNonNull(counters, "counters");
+        this.config = Objects.requireNonNull(config, "config");
+        this.congestionControl = CongestionControlFactory.forName(config.congestionControl());
+        this.isns = new InitialSequenceNumbers(key);
+        this.timestamps = new TcpTimestamps(key);
+        this.connections = new Long2ObjectHashMap<>(Math.max(8, config.maxConnections() * 2), 0.5f);
+        this.pool = new TcpConnection[config.maxConnections()];
+        this.free = new int[config.maxConnections()];
+        this.ephemeralLow = ephemeralLow;
+        this.ephemeralHigh = ephemeralHigh;
+        this.nextEphemeral = ephemeralLow + (int)((clock.nanoTime() >>> 10) % (ephemeralHigh - ephemeralLow + 1));
+    }
+
+    /**
+     * The settings.
+     *
+     * @return the configuration.
+     */
+    public TcpConfig config()
+    {
+        return config;
+    }
+
+    /**
+     * Connections in use (any state but CLOSED).
+     *
+     * @return the count.
+     */
+    public int connectionCount()
+    {
+        return connections.size();
+    }
+
+    static long key(final int remoteAddress, final int remotePort, final int localPort)
+    {
+        return (remoteAddress & 0xFFFF_FFFFL) << 32 | (long)remotePort << 16 | localPort;
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // API
+    // ------------------------------------------------------------------------------------------------------------
+
+    /**
+     * A new unconnected socket.
+     *
+     * @return the socket, in {@link TcpState#CLOSED}.
+     */
+    public TcpSocket open()
+    {
+        checkOpen();
+        return new TcpSocket(this);
+    }
+
+    /**
+     * Opens a listener (RFC 9293 §3.10.1 passive OPEN).
+     *
+     * @param port    the local port, 1 to 65535.
+     * @param backlog the most connections waiting in the SYN and accept queues together, 1 to 65536.
+     * @return the listener, in LISTEN.
+     * @throws IllegalArgumentException for a bad port or backlog.
+     * @throws IllegalStateException    when the port already has a listener.
+     */
+    public TcpListener listen(final int port, final int backlog)
+    {
+        checkOpen();
+        if (port < 1 || port > 65_535)
+        {
+            throw new IllegalArgumentException("port must be 1..65535: " + port);
+        }
+        if (backlog < 1 || backlog > 65_536)
+        {
+            throw new IllegalArgumentException("backlog must be 1..65536: " + backlog);
+        }
+        if (listeners.containsKey(port))
+        {
+            throw new IllegalStateException("TCP port " + port + " already has a listener");
+        }
+        final TcpListener listener = new TcpListener(this, port, backlog);
+        listeners.put(port, listener);
+        return listener;
+    }
+
+    void removeListener(final TcpListener listener)
+    {
+        if (listeners.get(listener.port()) == listener)
+        {
+            listeners.remove(listener.port());
+        }
+    }
+
+    TcpConnection connect(final TcpSocket socket, final int remoteAddress, final int remotePort, final long nowNs)
+    {
+        checkOpen();
+        if (remotePort < 1 || remotePort > 65_535)
+        {
+            throw new IllegalArgumentException("remote port must be 1..65535: " + remotePort);
+        }
+        if (ipv4.nextHop(remoteAddress) == 0 || !ipv4.isUnicastPeer(remoteAddress))
+        {
+            throw new IllegalArgumentException("no unicast route to " + io.tachyon.ipv4.Ipv4Address.toString(
+                remoteAddress));
+        }
+        final int span = ephemeralHigh - ephemeralLow + 1;
+        int localPort = 0;
+        for (int i = 0; i < span; i++)
+        {
+            final int candidate = nextEphemeral;
+            nextEphemeral = candidate == ephemeralHigh ? ephemeralLow : candidate + 1;
+            if (!listeners.containsKey(candidate) && !connections.containsKey(key(remoteAddress, remotePort,
+                candidate)))
+            {
+                localPort = candidate;
+                break;
+            }
+        }
+        if (localPort == 0)
+        {
+            throw new IllegalStateException("no free ephemeral port to " + remotePort);
+        }
+        final TcpConnection connection = allocate();
+        if (connection == null)
+        {
+            throw new IllegalStateException("all " + pool.length + " TCP connections are in use");
+        }
+        connection.activeOpen(socket, localPort, remoteAddress, remotePort, nowNs);
+        return connection;
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Pool
+    // ------------------------------------------------------------------------------------------------------------
+
+    private TcpConnection allocate()
+    {
+        if (freeCount > 0)
+        {
+            return pool[free[--freeCount]];
+        }
+        if (created < pool.length)
+        {
+            final TcpConnection connection = new TcpConnection(this, created);
+            pool[created++] = connection;
+            return connection;
+        }
+        return null;
+    }
+
+    void register(final TcpConnection connection)
+    {
+        connections.put(connection.key, connection);
+    }
+
+    void unregister(final TcpConnection connection)
+    {
+        if (connections.get(connection.key) == connection)
+        {
+            connections.remove(connection.key);
+        }
+    }
+
+    void release(final TcpConnection connection)
+    {
+        unregister(connection);
+        free[freeCount++] = connection.index;
+    }
+
+    /**
+     * A TCP timer fired (the stack calls it for timers of kind {@link #TIMER_KIND}).
+     *
+     * @param handle  the timer's handle.
+     * @param payload the connection's pool index.
+     * @param nowNs   the time.
+     */
+    public void onTimer(final long handle, final long payload, final long nowNs)
+    {
+        final int index = (int)payload;
+        if (index >= 0 && index < created)
+        {
+            pool[index].onTimer(handle, nowNs);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Input
+    // ------------------------------------------------------------------------------------------------------------
+
+    @Override
+    public boolean onDatagram(final Ipv4Flyweight ip, final int rxFlags, final int rxIndex,
+        final int destinationClass, final long nowNs)
+    {
+        counters.increment(TcpCounter.IN_SEGS);
+        final TcpFlyweight tcp = rxTcp;
+        if (destinationClass != Ipv4.UNICAST || ip.source() == 0)
+        {
+            return false; // RFC 9293 §3.9.2: TCP is unicast only; never answer a broadcast
+        }
+        if (tcp.wrap(ip.segment(), ip.payloadOffset(), ip.payloadLength()) != Malformed.OK)
+        {
+            counters.increment(TcpCounter.IN_ERRS);
+            return false;
+        }
+        if ((rxFlags & FrameBatch.RX_L4_CHECKSUM_GOOD) == 0
+            && ((rxFlags & FrameBatch.RX_L4_CHECKSUM_BAD) != 0 || !tcp.verifyChecksum(ip.source(), ip.destination())))
+        {
+            counters.increment(TcpCounter.IN_ERRS);
+            counters.increment(TcpCounter.IN_CSUM_ERRORS);
+            return false;
+        }
+        if (rxOptions.wrap(tcp) != Malformed.OK || rxOptions.validate() != Malformed.OK)
+        {
+            counters.increment(TcpCounter.IN_ERRS);
+            return false;
+        }
+        final int remote = ip.source();
+        final int remotePort = tcp.sourcePort();
+        final int localPort = tcp.destinationPort();
+        if (remotePort == 0 || localPort == 0)
+        {
+            counters.increment(TcpCounter.IN_ERRS);
+            return false;
+        }
+        final TcpConnection connection = connections.get(key(remote, remotePort, localPort));
+        if (connection != null)
+        {
+            connection.onSegment(tcp, nowNs);
+            return true;
+        }
+        final TcpListener listener = listeners.get(localPort);
+        if (listener != null && !listener.isClosed())
+        {
+            return onListen(listener, tcp, remote, nowNs);
+        }
+        counters.increment(TcpCounter.NO_PORTS);
+        resetFor(tcp, remote, nowNs);
+        return false;
+    }
+
+    /** RFC 9293 §3.10.7.2, LISTEN. */
+    private boolean onListen(final TcpListener listener, final TcpFlyweight tcp, final int remote, final long nowNs)
+    {
+        if (tcp.rst())
+        {
+            return false;
+        }
+        if (tcp.ack())
+        {
+            resetFor(tcp, remote, nowNs);
+            return false;
+        }
+        if (!tcp.syn())
+        {
+            return false;
+        }
+        if (!listener.hasRoom())
+        {
+            counters.increment(TcpCounter.LISTEN_OVERFLOWS);
+            return false;
+        }
+        final TcpConnection connection = allocate();
+        if (connection == null)
+        {
+            counters.increment(TcpCounter.POOL_EXHAUSTED);
+            return false;
+        }
+        connection.passiveOpen(listener, tcp, remote, nowNs);
+        return true;
+    }
+
+    /**
+     * Sends the RST of RFC 9293 §3.10.7.1 for a segment that has no connection: never in response to a RST;
+     * {@code <SEQ=SEG.ACK><CTL=RST>} if it had an ACK, else {@code <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>}.
+     */
+    void resetFor(final TcpFlyweight tcp, final int remote, final long nowNs)
+    {
+        if (tcp.rst())
+        {
+            return;
+        }
+        if (tcp.ack())
+        {
+            sendControl(remote, tcp.destinationPort(), tcp.sourcePort(), tcp.acknowledgmentNumber(), 0,
+                TcpFlyweight.RST, 0, nowNs);
+        }
+        else
+        {
+            final int segLen = tcp.payloadLength() + (tcp.syn() ? 1 : 0) + (tcp.fin() ? 1 : 0);
+            sendControl(remote, tcp.destinationPort(), tcp.sourcePort(), 0, tcp.sequenceNumber() + segLen,
+                TcpFlyweight.RST | TcpFlyweight.ACK, 0, nowNs);
+        }
+    }
+
+    /** Sends a bare segment (no options, no data): resets. */
+    boolean sendControl(final int remote, final int localPort, final int remotePort, final int seq, final int ack,
+        final int flags, final int window, final long nowNs)
+    {
+        final int length = TcpFlyweight.MIN_HEADER_LENGTH;
+        if (ipv4.prepare(remote, PROTOCOL, length, TTL, 0, Ipv4.PATH_MTU_DISCOVERY, nowNs) != Ipv4.OK)
+        {
+            counters.increment(TcpCounter.OUT_DISCARDS);
+            return false;
+        }
+        final TcpFlyweight out = txTcp.wrapForWrite(ipv4.segment(), ipv4.l4Offset(), length);
+        out.sourcePort(localPort).destinationPort(remotePort).sequenceNumber(seq).acknowledgmentNumber(ack)
+            .dataOffset(5).flags(flags).window(window).checksum(0).urgentPointer(0);
+        return finish(remote, length, flags, false, nowNs);
+    }
+
+    /** Checksums the segment in {@link #txTcp} and commits it. */
+    boolean finish(final int remote, final int length, final int flags, final boolean retransmission,
+        final long nowNs)
+    {
+        if (ipv4.checksumOffload())
+        {
+            txTcp.checksum(InternetChecksum.pseudoHeaderSum(ipv4.address(), remote, PROTOCOL, length));
+        }
+        else
+        {
+            txTcp.checksum(txTcp.computeChecksum(ipv4.address(), remote));
+        }
+        if (ipv4.commit(nowNs) != Ipv4.OK)
+        {
+            counters.increment(TcpCounter.OUT_DISCARDS);
+            return false;
+        }
+        counters.increment(retransmission ? TcpCounter.RETRANS_SEGS : TcpCounter.OUT_SEGS);
+        if ((flags & TcpFlyweight.RST) != 0)
+        {
+            counters.increment(TcpCounter.OUT_RSTS);
+        }
+        return true;
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Lifecycle
+    // ------------------------------------------------------------------------------------------------------------
+
+    private void checkOpen()
+    {
+        if (closed)
+        {
+            throw new IllegalStateException("the TCP of this stack is closed");
+        }
+    }
+
+    /** Ends every connection (without sending anything) and frees the buffers. */
+    @Override
+    public void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        for (int i = 0; i < created; i++)
+        {
+            pool[i].destroy();
+        }
+        connections.clear();
+        listeners.clear();
+    }
+}

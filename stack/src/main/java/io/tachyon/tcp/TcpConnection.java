@@ -1,0 +1,1192 @@
+package io.tachyon.tcp;
+
+import java.lang.foreign.MemorySegment;
+
+import io.tachyon.ipv4.Ipv4;
+import io.tachyon.stack.TimerWheel;
+import io.tachyon.wire.TcpFlyweight;
+import io.tachyon.wire.TcpOptions;
+import io.tachyon.wire.TcpOptionsWriter;
+
+/**
+ * One connection of the pool: the RFC 9293 §3.10 event processing (OPEN, SEND, RECEIVE, CLOSE, ABORT, SEGMENT
+ * ARRIVES, timeouts) over a {@link SendQueue}, a {@link ReceiveQueue}, an {@link RttEstimator} and a
+ * {@link CongestionControl}. Stack thread only; no allocation on the established data path.
+ */
+final class TcpConnection
+{
+    private static final int TS_OPTION_SPACE = 12;
+    private static final int NONE = -1;
+
+    final Tcp tcp;
+    final int index;
+    final SendQueue sendQueue;
+    final ReceiveQueue receiveQueue;
+    final RttEstimator rtt;
+
+    TcpState state = TcpState.CLOSED;
+    TcpSocket socket;
+    TcpListener listener;
+    TcpError error = TcpError.NONE;
+    long key;
+    int localPort;
+    int remoteAddress;
+    int remotePort;
+
+    int iss;
+    int irs;
+    int sndUna;
+    int sndNxt;
+    int sndMax;
+    int sndWnd;
+    int maxSndWnd;
+    int sndWl1;
+    int sndWl2;
+    int sndShift;
+    int rcvShift;
+    int peerMss;
+    int mss;
+    boolean wsOk;
+    boolean sackOk;
+    boolean tsOk;
+    int tsOffset;
+    int tsRecent;
+    long tsRecentNs;
+    int lastAckSent;
+    boolean finReceived;
+    boolean nodelay;
+    CongestionControl cc;
+    int dupAcks;
+    int recover;
+    int retries;
+    long retransmits;
+
+    private int rttSeq;
+    private long rttSentNs;
+    private boolean rttTiming;
+    private int unackedSegments;
+    private long rtoAt = NONE;
+    private long delackAt = NONE;
+    private long timeWaitAt = NONE;
+    private long timerHandle = TimerWheel.NULL_HANDLE;
+    private long timerDeadline;
+
+    TcpConnection(final Tcp tcp, final int index)
+    {
+        this.tcp = tcp;
+        this.index = index;
+        final TcpConfig config = tcp.config;
+        this.sendQueue = new SendQueue(config.sendBufferBytes());
+        this.receiveQueue = new ReceiveQueue(config.receiveBufferBytes(), config.maxOutOfOrderBlocks());
+        this.rtt = new RttEstimator();
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Opening
+    // ------------------------------------------------------------------------------------------------------------
+
+    private void reset(final int localPort, final int remoteAddress, final int remotePort, final long nowNs)
+    {
+        this.localPort = localPort;
+        this.remoteAddress = remoteAddress;
+        this.remotePort = remotePort;
+        this.key = Tcp.key(remoteAddress, remotePort, localPort);
+        final int local = tcp.ipv4.address();
+        iss = tcp.isns.isn(local, localPort, remoteAddress, remotePort, nowNs);
+        tsOffset = tcp.timestamps.offset(local, localPort, remoteAddress, remotePort);
+        sndUna = iss;
+        sndNxt = iss;
+        sndMax = iss;
+        sndWnd = 0;
+        maxSndWnd = 0;
+        sndWl1 = 0;
+        sndWl2 = 0;
+        sndShift = 0;
+        rcvShift = 0;
+        wsOk = false;
+        sackOk = false;
+        tsOk = false;
+        tsRecent = 0;
+        tsRecentNs = 0;
+        finReceived = false;
+        nodelay = false;
+        error = TcpError.NONE;
+        dupAcks = 0;
+        recover = iss;
+        retries = 0;
+        retransmits = 0;
+        rttTiming = false;
+        unackedSegments = 0;
+        rtoAt = NONE;
+        delackAt = NONE;
+        timeWaitAt = NONE;
+        sendQueue.open(iss + 1);
+        rtt.reset();
+        peerMss = ReceiveQueue.DEFAULT_MSS;
+        mss = localMss();
+        cc = null;
+        int shift = 0;
+        while (shift < ReceiveQueue.MAX_WINDOW_SHIFT && tcp.config.receiveBufferBytes() >>> shift > 65_535)
+        {
+            shift++;
+        }
+        rcvShift = tcp.config.windowScaling() ? shift : 0;
+    }
+
+    /** The MSS we announce: the link MTU and path MTU minus 40 (RFC 9293 §3.7.1, RFC 879). */
+    private int localMss()
+    {
+        final int pmtu = tcp.ipv4.pathMtuCache().mtu(remoteAddress, tcp.ipv4.linkMtu(), tcp.clock.nanoTime());
+        return Math.min(tcp.ipv4.linkMtu(), pmtu) - 40;
+    }
+
+    void activeOpen(final TcpSocket owner, final int localPort, final int remote, final int port, final long nowNs)
+    {
+        reset(localPort, remote, port, nowNs);
+        socket = owner;
+        listener = null;
+        nodelay = owner.nodelayOption();
+        tcp.register(this);
+        state = TcpState.SYN_SENT;
+        tcp.counters.increment(TcpCounter.ACTIVE_OPENS);
+        sendSyn(false, nowNs);
+        sndNxt = iss + 1;
+        sndMax = iss + 1;
+        armRto(nowNs);
+    }
+
+    void passiveOpen(final TcpListener owner, final TcpFlyweight seg, final int remote, final long nowNs)
+    {
+        reset(seg.destinationPort(), remote, seg.sourcePort(), nowNs);
+        socket = null;
+        listener = owner;
+        owner.synQueued();
+        tcp.register(this);
+        tcp.counters.increment(TcpCounter.PASSIVE_OPENS);
+        irs = seg.sequenceNumber();
+        readSynOptions(seg);
+        receiveQueue.open(irs + 1, rcvShift, mss);
+        sndWnd = seg.window(); // never scaled in a SYN (RFC 7323 §2.2)
+        maxSndWnd = sndWnd;
+        sndWl1 = irs;
+        sndWl2 = iss;
+        state = TcpState.SYN_RECEIVED;
+        sendSyn(true, nowNs);
+        sndNxt = iss + 1;
+        sndMax = iss + 1;
+        armRto(nowNs);
+    }
+
+    /** Parses the options of a received SYN and settles what both sides use. */
+    private void readSynOptions(final TcpFlyweight seg)
+    {
+        final TcpOptions options = tcp.rxOptions;
+        options.rewind();
+        boolean peerWs = false;
+        int peerShift = 0;
+        boolean peerSack = false;
+        boolean peerTs = false;
+        while (options.next())
+        {
+            switch (options.kind())
+            {
+                case TcpOptions.KIND_MSS -> peerMss = options.mss();
+                case TcpOptions.KIND_WINDOW_SCALE ->
+                {
+                    peerWs = true;
+                    peerShift = Math.min(ReceiveQueue.MAX_WINDOW_SHIFT, options.windowScale());
+                }
+                case TcpOptions.KIND_SACK_PERMITTED -> peerSack = true;
+                case TcpOptions.KIND_TIMESTAMPS ->
+                {
+                    peerTs = true;
+                    tsRecent = options.timestampValue();
+                    tsRecentNs = tcp.clock.nanoTime();
+                }
+                default ->
+                {
+                }
+            }
+        }
+        wsOk = peerWs && tcp.config.windowScaling();
+        sndShift = wsOk ? peerShift : 0;
+        if (!wsOk)
+        {
+            rcvShift = 0;
+        }
+        sackOk = peerSack && tcp.config.sack();
+        tsOk = peerTs && tcp.config.timestamps();
+        final int effective = Math.min(peerMss <= 0 ? ReceiveQueue.DEFAULT_MSS : peerMss, localMss())
+            - (tsOk ? TS_OPTION_SPACE : 0);
+        mss = Math.max(64, effective);
+    }
+
+    private void established(final long nowNs)
+    {
+        state = TcpState.ESTABLISHED;
+        tcp.counters.get(TcpCounter.CURR_ESTAB).increment();
+        cc = tcp.congestionControl.create(mss, Math.max(2L * mss, 2L * tcp.config.sendBufferBytes()));
+        rtt.onHandshakeComplete();
+        if (listener != null)
+        {
+            if (listener.isClosed())
+            {
+                listener = null;
+                abort(nowNs);
+                release();
+                return;
+            }
+            listener.established(this);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // SEGMENT ARRIVES (RFC 9293 §3.10.7)
+    // ------------------------------------------------------------------------------------------------------------
+
+    void onSegment(final TcpFlyweight seg, final long nowNs)
+    {
+        if (state == TcpState.SYN_SENT)
+        {
+            onSynSent(seg, nowNs);
+            return;
+        }
+        final int seq = seg.sequenceNumber();
+        final int payload = seg.payloadLength();
+        final int segLen = payload + (seg.syn() ? 1 : 0) + (seg.fin() ? 1 : 0);
+        final int rcvNxt = rcvNxt();
+        final int rcvWnd = Math.max(0, Seq.diff(receiveQueue.advertisedRightEdge(), receiveQueue.rcvNxt()))
+            - (finReceived ? 1 : 0);
+        int tsval = 0;
+        int tsecr = 0;
+        boolean hasTs = false;
+        if (tsOk)
+        {
+            final TcpOptions options = tcp.rxOptions;
+            options.rewind();
+            while (options.next())
+            {
+                if (options.kind() == TcpOptions.KIND_TIMESTAMPS)
+                {
+                    hasTs = true;
+                    tsval = options.timestampValue();
+                    tsecr = options.timestampEcho();
+                }
+            }
+        }
+        // first: sequence number acceptability
+        final boolean acceptable;
+        if (segLen == 0)
+        {
+            acceptable = rcvWnd <= 0 ? seq == rcvNxt : Seq.betweenClosedOpen(rcvNxt, seq, rcvNxt + rcvWnd);
+        }
+        else
+        {
+            acceptable = rcvWnd > 0 && (Seq.betweenClosedOpen(rcvNxt, seq, rcvNxt + rcvWnd)
+                || Seq.betweenClosedOpen(rcvNxt, seq + segLen - 1, rcvNxt + rcvWnd));
+        }
+        if (!acceptable || (hasTs && !seg.rst()
+            && TcpTimestamps.paws(tsval, tsRecent, tsRecentNs, nowNs) == TcpTimestamps.PAWS_REJECT))
+        {
+            if (!seg.rst())
+            {
+                sendAck(nowNs);
+            }
+            return;
+        }
+        if (hasTs && TcpTimestamps.updatesTsRecent(tsval, seq, tsRecent, lastAckSent))
+        {
+            tsRecent = tsval;
+            tsRecentNs = nowNs;
+        }
+        // second: RST (RFC 5961 §3.2)
+        if (seg.rst())
+        {
+            if (seq != rcvNxt)
+            {
+                challengeAck(nowNs);
+                return;
+            }
+            onReset(nowNs);
+            return;
+        }
+        // fourth: SYN in a synchronized state (RFC 5961 §4.2) or in SYN-RECEIVED
+        if (seg.syn())
+        {
+            if (state == TcpState.SYN_RECEIVED && listener != null && seq == irs)
+            {
+                sendSyn(true, nowNs); // a retransmitted SYN: answer with the SYN-ACK again
+                return;
+            }
+            challengeAck(nowNs);
+            return;
+        }
+        // fifth: ACK
+        if (!seg.ack())
+        {
+            return;
+        }
+        final int ack = seg.acknowledgmentNumber();
+        if (state == TcpState.SYN_RECEIVED)
+        {
+            if (!Seq.betweenOpenClosed(sndUna, ack, sndMax))
+            {
+                tcp.sendControl(remoteAddress, localPort, remotePort, ack, 0, TcpFlyweight.RST, 0, nowNs);
+                return;
+            }
+            sndUna = ack;
+            sndWnd = seg.window() << sndShift;
+            maxSndWnd = Math.max(maxSndWnd, sndWnd);
+            sndWl1 = seq;
+            sndWl2 = ack;
+            retries = 0;
+            stopRto();
+            if (hasTs && tsecr != 0)
+            {
+                sampleTs(tsecr, nowNs);
+            }
+            established(nowNs);
+            if (state != TcpState.ESTABLISHED)
+            {
+                return;
+            }
+        }
+        else if (!onAck(seg, seq, ack, payload, hasTs, tsecr, nowNs))
+        {
+            return;
+        }
+        switch (state)
+        {
+            case FIN_WAIT_1 ->
+            {
+                if (sendQueue.finAcked())
+                {
+                    state = TcpState.FIN_WAIT_2;
+                }
+            }
+            case CLOSING ->
+            {
+                if (sendQueue.finAcked())
+                {
+                    enterTimeWait(nowNs);
+                    return;
+                }
+            }
+            case LAST_ACK ->
+            {
+                if (sendQueue.finAcked())
+                {
+                    enterClosed();
+                    return;
+                }
+            }
+            case TIME_WAIT ->
+            {
+                if (seg.fin())
+                {
+                    sendAck(nowNs);
+                    enterTimeWait(nowNs);
+                }
+                return;
+            }
+            default ->
+            {
+            }
+        }
+        // seventh: segment text
+        boolean ackNow = false;
+        if (payload > 0 && !finReceived && (state == TcpState.ESTABLISHED || state == TcpState.FIN_WAIT_1
+            || state == TcpState.FIN_WAIT_2))
+        {
+            final int before = receiveQueue.rcvNxt();
+            receiveQueue.offer(seq, seg.segment(), seg.payloadOffset(), payload);
+            if (receiveQueue.rcvNxt() != before + payload || Seq.diff(seq, before) != 0
+                || receiveQueue.outOfOrderBlocks() > 0)
+            {
+                ackNow = true; // out of order, duplicate or filling a hole: ACK at once (RFC 5681 §4.2)
+            }
+            else if (++unackedSegments >= 2)
+            {
+                ackNow = true;
+            }
+            if (socket != null)
+            {
+                socket.onReadable();
+            }
+        }
+        // eighth: FIN
+        if (seg.fin() && !finReceived && Seq.diff(seq + payload, receiveQueue.rcvNxt()) == 0)
+        {
+            finReceived = true;
+            ackNow = true;
+            switch (state)
+            {
+                case SYN_RECEIVED, ESTABLISHED -> state = TcpState.CLOSE_WAIT;
+                case FIN_WAIT_1 ->
+                {
+                    if (sendQueue.finAcked())
+                    {
+                        enterTimeWait(nowNs);
+                    }
+                    else
+                    {
+                        state = TcpState.CLOSING;
+                    }
+                }
+                case FIN_WAIT_2 -> enterTimeWait(nowNs);
+                default ->
+                {
+                }
+            }
+            if (socket != null)
+            {
+                socket.onReadable();
+            }
+        }
+        else if (seg.fin())
+        {
+            ackNow = true;
+        }
+        output(nowNs);
+        if (ackNow)
+        {
+            sendAck(nowNs);
+        }
+        else if (unackedSegments > 0 && delackAt == NONE)
+        {
+            delackAt = nowNs + tcp.config.delayedAckNs();
+            armTimer();
+        }
+    }
+
+    /** RFC 9293 §3.10.7.3, SYN-SENT. */
+    private void onSynSent(final TcpFlyweight seg, final long nowNs)
+    {
+        final int ack = seg.acknowledgmentNumber();
+        if (seg.ack() && !Seq.betweenOpenClosed(iss, ack, sndMax))
+        {
+            if (!seg.rst())
+            {
+                tcp.sendControl(remoteAddress, localPort, remotePort, ack, 0, TcpFlyweight.RST, 0, nowNs);
+            }
+            return;
+        }
+        if (seg.rst())
+        {
+            if (seg.ack())
+            {
+                error = TcpError.REFUSED;
+                tcp.counters.increment(TcpCounter.ATTEMPT_FAILS);
+                enterClosed();
+            }
+            return;
+        }
+        if (!seg.syn())
+        {
+            return;
+        }
+        irs = seg.sequenceNumber();
+        readSynOptions(seg);
+        receiveQueue.open(irs + 1, rcvShift, mss);
+        if (seg.ack())
+        {
+            final boolean synRetransmitted = retries > 0;
+            sndUna = ack;
+            sndWnd = seg.window();
+            maxSndWnd = sndWnd;
+            sndWl1 = irs;
+            sndWl2 = ack;
+            retries = 0;
+            stopRto();
+            if (tsOk)
+            {
+                final TcpOptions options = tcp.rxOptions;
+                options.rewind();
+                while (options.next())
+                {
+                    if (options.kind() == TcpOptions.KIND_TIMESTAMPS && options.timestampEcho() != 0)
+                    {
+                        sampleTs(options.timestampEcho(), nowNs);
+                    }
+                }
+            }
+            else if (!synRetransmitted)
+            {
+                rtt.onSegmentRtt(nowNs - rttSentNs, false);
+            }
+            established(nowNs);
+            sendAck(nowNs);
+            output(nowNs);
+            if (socket != null)
+            {
+                socket.onConnected();
+            }
+        }
+        else
+        {
+            // simultaneous open (RFC 9293 §3.5, figure 8)
+            sndWnd = seg.window();
+            maxSndWnd = sndWnd;
+            sndWl1 = irs;
+            sndWl2 = iss;
+            state = TcpState.SYN_RECEIVED;
+            sendSyn(true, nowNs);
+            armRto(nowNs);
+        }
+    }
+
+    /** ACK processing in the synchronized states (RFC 9293 §3.10.7.4 fifth); false drops the segment. */
+    private boolean onAck(final TcpFlyweight seg, final int seq, final int ack, final int payload,
+        final boolean hasTs, final int tsecr, final long nowNs)
+    {
+        if (Seq.gt(ack, sndMax))
+        {
+            sendAck(nowNs); // acknowledges something not yet sent
+            return false;
+        }
+        final int window = seg.window() << sndShift;
+        if (Seq.gt(ack, sndUna))
+        {
+            final int newly = sendQueue.ack(ack);
+            final boolean finNowAcked = sendQueue.finAcked();
+            final long ackedBytes = newly - (finNowAcked && Seq.diff(ack, sendQueue.finSeq() + 1) == 0 ? 1 : 0);
+            sndUna = ack;
+            if (Seq.lt(sndNxt, sndUna))
+            {
+                sndNxt = sndUna;
+            }
+            retries = 0;
+            long sample = CongestionControl.NO_RTT;
+            if (hasTs && tsecr != 0)
+            {
+                sample = sampleTs(tsecr, nowNs);
+            }
+            else if (rttTiming && Seq.gt(ack, rttSeq))
+            {
+                rttTiming = false;
+                sample = nowNs - rttSentNs;
+                rtt.onSegmentRtt(sample, false);
+            }
+            final long flight = Seq.diff(sndMax, sndUna);
+            if (cc.inRecovery())
+            {
+                if (Seq.geq(ack, recover))
+                {
+                    cc.exitRecovery(nowNs, flight);
+                    dupAcks = 0;
+                }
+                else
+                {
+                    cc.onAck(ackedBytes, sample, nowNs, flight);
+                    retransmit(sndUna, nowNs); // NewReno partial ACK (RFC 6582 §3.2 step 4)
+                }
+            }
+            else
+            {
+                dupAcks = 0;
+                cc.onAck(ackedBytes, sample, nowNs, flight);
+            }
+            if (sndUna == sndMax)
+            {
+                stopRto();
+            }
+            else
+            {
+                armRto(nowNs);
+            }
+            if (socket != null)
+            {
+                socket.onWritable();
+            }
+        }
+        else if (ack == sndUna && payload == 0 && !seg.fin() && window == sndWnd && sndUna != sndMax)
+        {
+            // a duplicate ACK (RFC 5681 §2)
+            dupAcks++;
+            if (dupAcks == SackScoreboard.DUP_THRESH && !cc.inRecovery() && Seq.gt(ack - 1, recover))
+            {
+                recover = sndMax;
+                cc.enterRecovery(nowNs, Seq.diff(sndMax, sndUna));
+                tcp.counters.increment(TcpCounter.FAST_RETRANS);
+                retransmit(sndUna, nowNs);
+                armRto(nowNs);
+            }
+            else if (dupAcks > SackScoreboard.DUP_THRESH)
+            {
+                cc.onDuplicateAck(nowNs);
+            }
+        }
+        // SND.WND update (RFC 9293 §3.10.7.4: SND.WL1/SND.WL2)
+        if (Seq.leq(sndUna, ack) && (Seq.lt(sndWl1, seq) || sndWl1 == seq && Seq.leq(sndWl2, ack)))
+        {
+            sndWnd = window;
+            maxSndWnd = Math.max(maxSndWnd, window);
+            sndWl1 = seq;
+            sndWl2 = ack;
+        }
+        return true;
+    }
+
+    private long sampleTs(final int tsecr, final long nowNs)
+    {
+        final int ms = TcpTimestamps.rttSampleMs(TcpTimestamps.clock(nowNs, tsOffset), tsecr);
+        if (ms < 0)
+        {
+            return CongestionControl.NO_RTT;
+        }
+        final long ns = ms * TcpTimestamps.TICK_NS;
+        rttTiming = false;
+        rtt.onTimestampRtt(ns, RttEstimator.expectedSamples(Math.max(1, Seq.diff(sndMax, sndUna)), mss));
+        return ns;
+    }
+
+    private void challengeAck(final long nowNs)
+    {
+        tcp.counters.increment(TcpCounter.CHALLENGE_ACKS);
+        sendAck(nowNs);
+    }
+
+    private void onReset(final long nowNs)
+    {
+        switch (state)
+        {
+            case SYN_RECEIVED ->
+            {
+                tcp.counters.increment(TcpCounter.ATTEMPT_FAILS);
+                error = TcpError.REFUSED;
+            }
+            case ESTABLISHED, CLOSE_WAIT ->
+            {
+                tcp.counters.increment(TcpCounter.ESTAB_RESETS);
+                error = TcpError.RESET;
+            }
+            case FIN_WAIT_1, FIN_WAIT_2 -> error = TcpError.RESET;
+            default ->
+            {
+            }
+        }
+        enterClosed();
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // State changes
+    // ------------------------------------------------------------------------------------------------------------
+
+    private void enterTimeWait(final long nowNs)
+    {
+        leaveEstablishedCount();
+        state = TcpState.TIME_WAIT;
+        rtoAt = NONE;
+        delackAt = NONE;
+        timeWaitAt = nowNs + tcp.config.timeWaitNs();
+        armTimer();
+    }
+
+    private void leaveEstablishedCount()
+    {
+        if (state == TcpState.ESTABLISHED || state == TcpState.CLOSE_WAIT)
+        {
+            tcp.counters.get(TcpCounter.CURR_ESTAB).add(-1);
+        }
+    }
+
+    /** Enters CLOSED: the tuple is free at once; the connection returns to the pool once its socket let go. */
+    void enterClosed()
+    {
+        if (state == TcpState.CLOSED)
+        {
+            return;
+        }
+        leaveEstablishedCount();
+        if (state == TcpState.SYN_RECEIVED && listener != null)
+        {
+            listener.synFailed();
+            listener = null;
+        }
+        state = TcpState.CLOSED;
+        rtoAt = NONE;
+        delackAt = NONE;
+        timeWaitAt = NONE;
+        cancelTimer();
+        tcp.unregister(this);
+        if (socket != null)
+        {
+            socket.onClosed();
+        }
+        if (socket == null && listener == null)
+        {
+            release();
+        }
+        else if (socket != null && socket.userClosed())
+        {
+            socket.detach();
+            socket = null;
+            release();
+        }
+    }
+
+    void release()
+    {
+        if (state != TcpState.CLOSED)
+        {
+            throw new IllegalStateException("releasing a connection in " + state);
+        }
+        socket = null;
+        listener = null;
+        tcp.release(this);
+    }
+
+    /** ABORT (RFC 9293 §3.10.5): a RST for a synchronized connection, then CLOSED. */
+    void abort(final long nowNs)
+    {
+        if (state == TcpState.CLOSED)
+        {
+            return;
+        }
+        if (state.synchronizedState() && state != TcpState.TIME_WAIT || state == TcpState.SYN_RECEIVED)
+        {
+            tcp.sendControl(remoteAddress, localPort, remotePort, sndNxt, 0, TcpFlyweight.RST, 0, nowNs);
+        }
+        if (error == TcpError.NONE)
+        {
+            error = TcpError.ABORTED;
+        }
+        if (state == TcpState.SYN_SENT || state == TcpState.SYN_RECEIVED)
+        {
+            tcp.counters.increment(TcpCounter.ATTEMPT_FAILS);
+        }
+        else if (state == TcpState.ESTABLISHED || state == TcpState.CLOSE_WAIT)
+        {
+            tcp.counters.increment(TcpCounter.ESTAB_RESETS);
+        }
+        enterClosed();
+    }
+
+    /** CLOSE (RFC 9293 §3.10.4) of the sending side: queue a FIN after the data. */
+    void closeOutput(final long nowNs)
+    {
+        switch (state)
+        {
+            case SYN_SENT ->
+            {
+                error = TcpError.ABORTED;
+                enterClosed();
+                return;
+            }
+            case ESTABLISHED ->
+            {
+                leaveEstablishedCount();
+                state = TcpState.FIN_WAIT_1;
+            }
+            case CLOSE_WAIT ->
+            {
+                leaveEstablishedCount();
+                state = TcpState.LAST_ACK;
+            }
+            default ->
+            {
+                return;
+            }
+        }
+        sendQueue.queueFin();
+        output(nowNs);
+    }
+
+    void destroy()
+    {
+        if (state != TcpState.CLOSED)
+        {
+            error = TcpError.STACK_CLOSED;
+            state = TcpState.CLOSED;
+            if (socket != null)
+            {
+                socket.onClosed();
+            }
+        }
+        sendQueue.close();
+        receiveQueue.close();
+    }
+
+    int rcvNxt()
+    {
+        return receiveQueue.rcvNxt() + (finReceived ? 1 : 0);
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Output
+    // ------------------------------------------------------------------------------------------------------------
+
+    /** Whether data may be sent in this state. */
+    private boolean canSend()
+    {
+        return state == TcpState.ESTABLISHED || state == TcpState.CLOSE_WAIT || state == TcpState.FIN_WAIT_1
+            || state == TcpState.CLOSING || state == TcpState.LAST_ACK;
+    }
+
+    /**
+     * Sends what the windows allow: MSS-sized segments within min(cwnd, SND.WND), Nagle (RFC 9293 §3.7.4) unless
+     * NODELAY, sender silly window avoidance (RFC 9293 §3.8.6.2.1), the FIN after the last byte.
+     */
+    void output(final long nowNs)
+    {
+        if (!canSend())
+        {
+            return;
+        }
+        while (true)
+        {
+            final int writeEnd = sendQueue.writeEnd();
+            final int unsent = Math.max(0, Seq.diff(writeEnd, sndNxt));
+            final long window = Math.min(cc.cwnd(), sndWnd & 0xFFFF_FFFFL);
+            final long inFlight = Seq.diff(sndNxt, sndUna);
+            final long usable = window - inFlight;
+            final int length = (int)Math.max(0, Math.min(Math.min(mss, unsent), usable));
+            final boolean fin = sendQueue.finQueued() && sndNxt + length == sendQueue.finSeq()
+                && (length == unsent);
+            if (length == 0 && !(fin && Seq.leq(sndNxt, sendQueue.finSeq()) && !finInFlight()))
+            {
+                break;
+            }
+            if (length > 0 && length < mss && !fin)
+            {
+                final boolean allQueued = length == unsent;
+                if (allQueued && inFlight > 0 && !nodelay)
+                {
+                    break; // Nagle
+                }
+                if (!allQueued && length < maxSndWnd / 2)
+                {
+                    break; // sender SWS avoidance
+                }
+            }
+            if (!sendData(sndNxt, length, fin, nowNs))
+            {
+                break;
+            }
+            if (!rttTiming && !tsOk && Seq.geq(sndNxt, sndMax) && length > 0)
+            {
+                rttTiming = true;
+                rttSeq = sndNxt;
+                rttSentNs = nowNs;
+            }
+            sndNxt += length + (fin ? 1 : 0);
+            sendQueue.sent(sndNxt);
+            if (Seq.gt(sndNxt, sndMax))
+            {
+                sndMax = sndNxt;
+            }
+            if (rtoAt == NONE)
+            {
+                armRto(nowNs);
+            }
+            if (fin)
+            {
+                break;
+            }
+        }
+        if (sndUna == sndMax && sndWnd == 0 && Seq.diff(sendQueue.writeEnd(), sndNxt) > 0 && rtoAt == NONE)
+        {
+            armRto(nowNs); // the persist timer (RFC 9293 §3.8.6.1)
+        }
+    }
+
+    private boolean finInFlight()
+    {
+        return sendQueue.finSent() && Seq.gt(sndNxt, sendQueue.finSeq());
+    }
+
+    /** Retransmits one segment from {@code seq}. */
+    private void retransmit(final int seq, final long nowNs)
+    {
+        final int buffered = Math.max(0, Seq.diff(sendQueue.writeEnd(), seq));
+        final int length = Math.min(mss, Math.min(buffered, Seq.diff(sndMax, seq)));
+        final boolean fin = sendQueue.finSent() && seq + length == sendQueue.finSeq();
+        if (length > 0 || fin)
+        {
+            rttTiming = false;
+            sendData(seq, length, fin, nowNs);
+        }
+    }
+
+    private boolean sendData(final int seq, final int length, final boolean fin, final long nowNs)
+    {
+        final int flags = TcpFlyweight.ACK | (length > 0 ? TcpFlyweight.PSH : 0) | (fin ? TcpFlyweight.FIN : 0);
+        return send(seq, flags, length, false, Seq.lt(seq, sndMax), nowNs);
+    }
+
+    void sendAck(final long nowNs)
+    {
+        send(sndNxt, TcpFlyweight.ACK, 0, false, false, nowNs);
+    }
+
+    private void sendSyn(final boolean withAck, final long nowNs)
+    {
+        rttSentNs = nowNs;
+        send(iss, TcpFlyweight.SYN | (withAck ? TcpFlyweight.ACK : 0), 0, true, retries > 0, nowNs);
+    }
+
+    /** Builds and sends one segment with the current ACK, window and options. */
+    private boolean send(final int seq, final int flags, final int length, final boolean syn,
+        final boolean retransmission, final long nowNs)
+    {
+        final boolean ackFlag = (flags & TcpFlyweight.ACK) != 0;
+        int sackBlocks = 0;
+        if (ackFlag && sackOk && !syn)
+        {
+            sackBlocks = receiveQueue.sackBlocks(tcp.sackEdges,
+                tsOk ? ReceiveQueue.MAX_SACK_BLOCKS_WITH_TIMESTAMPS : ReceiveQueue.MAX_SACK_BLOCKS);
+        }
+        final int optionsLength;
+        if (syn)
+        {
+            final boolean offerWs = (flags & TcpFlyweight.ACK) == 0 ? tcp.config.windowScaling() : wsOk;
+            final boolean offerSack = (flags & TcpFlyweight.ACK) == 0 ? tcp.config.sack() : sackOk;
+            final boolean offerTs = (flags & TcpFlyweight.ACK) == 0 ? tcp.config.timestamps() : tsOk;
+            optionsLength = 4 + (offerWs ? 4 : 0) + (offerTs ? 12 : offerSack ? 4 : 0);
+        }
+        else
+        {
+            optionsLength = (tsOk ? 12 : 0) + (sackBlocks > 0 ? 4 + 8 * sackBlocks : 0);
+        }
+        final int headerLength = TcpFlyweight.MIN_HEADER_LENGTH + optionsLength;
+        final int total = headerLength + length;
+        final Ipv4 ipv4 = tcp.ipv4;
+        if (ipv4.prepare(remoteAddress, Tcp.PROTOCOL, total, Tcp.TTL, 0, Ipv4.PATH_MTU_DISCOVERY, nowNs) != Ipv4.OK)
+        {
+            tcp.counters.increment(TcpCounter.OUT_DISCARDS);
+            return false;
+        }
+        final MemorySegment segment = ipv4.segment();
+        final long at = ipv4.l4Offset();
+        final int ack = ackFlag ? rcvNxt() : 0;
+        int window;
+        if (syn)
+        {
+            window = Math.min(65_535, receiveQueue.capacity());
+        }
+        else
+        {
+            window = receiveQueue.advertiseWindow() >>> receiveQueue.windowShift();
+            window = Math.min(window, 65_535);
+        }
+        final TcpFlyweight out = tcp.txTcp.wrapForWrite(segment, at, total);
+        out.sourcePort(localPort).destinationPort(remotePort).sequenceNumber(seq).acknowledgmentNumber(ack)
+            .dataOffset(headerLength >>> 2).flags(flags).window(window).checksum(0).urgentPointer(0);
+        final TcpOptionsWriter options = tcp.optionsWriter.wrap(segment, at + TcpFlyweight.OPTIONS_OFFSET,
+            optionsLength);
+        final int tsval = TcpTimestamps.clock(nowNs, tsOffset);
+        if (syn)
+        {
+            final boolean isSynAck = (flags & TcpFlyweight.ACK) != 0;
+            final boolean offerWs = !isSynAck ? tcp.config.windowScaling() : wsOk;
+            final boolean offerSack = !isSynAck ? tcp.config.sack() : sackOk;
+            final boolean offerTs = !isSynAck ? tcp.config.timestamps() : tsOk;
+            options.mss(localMss());
+            if (offerTs)
+            {
+                if (offerSack)
+                {
+                    options.sackPermitted();
+                }
+                else
+                {
+                    options.nop().nop();
+                }
+                options.timestamps(tsval, isSynAck ? tsRecent : 0);
+            }
+            else if (offerSack)
+            {
+                options.nop().nop().sackPermitted();
+            }
+            if (offerWs)
+            {
+                options.nop().windowScale(rcvShift);
+            }
+        }
+        else
+        {
+            if (tsOk)
+            {
+                options.nop().nop().timestamps(tsval, tsRecent);
+            }
+            if (sackBlocks > 0)
+            {
+                options.nop().nop();
+                final int[] edges = tcp.sackEdges;
+                for (int i = 0; i < sackBlocks; i++)
+                {
+                    options.sackBlock(edges[2 * i], edges[2 * i + 1]);
+                }
+                receiveQueue.clearDsack();
+            }
+        }
+        options.finish();
+        if (length > 0)
+        {
+            sendQueue.peek(seq, segment, at + headerLength, length);
+        }
+        if (!tcp.finish(remoteAddress, total, flags, retransmission, nowNs))
+        {
+            return false;
+        }
+        if (retransmission)
+        {
+            retransmits++;
+        }
+        if (ackFlag)
+        {
+            lastAckSent = ack;
+            unackedSegments = 0;
+            if (delackAt != NONE)
+            {
+                delackAt = NONE;
+            }
+        }
+        return true;
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Timers: one wheel timer per connection, at the earliest of RTO, delayed ACK and TIME-WAIT
+    // ------------------------------------------------------------------------------------------------------------
+
+    private void armRto(final long nowNs)
+    {
+        rtoAt = nowNs + rtt.rtoNs();
+        armTimer();
+    }
+
+    private void stopRto()
+    {
+        rtoAt = NONE;
+    }
+
+    private void armTimer()
+    {
+        long next = Long.MAX_VALUE;
+        if (rtoAt != NONE)
+        {
+            next = rtoAt;
+        }
+        if (delackAt != NONE && delackAt - next < 0)
+        {
+            next = delackAt;
+        }
+        if (timeWaitAt != NONE && timeWaitAt - next < 0)
+        {
+            next = timeWaitAt;
+        }
+        if (next == Long.MAX_VALUE)
+        {
+            return;
+        }
+        if (timerHandle != TimerWheel.NULL_HANDLE)
+        {
+            if (timerDeadline - next <= 0)
+            {
+                return; // fires first and re-arms
+            }
+            tcp.timers.cancel(timerHandle);
+        }
+        timerHandle = tcp.timers.schedule(next, Tcp.TIMER_KIND, index);
+        timerDeadline = next;
+    }
+
+    private void cancelTimer()
+    {
+        if (timerHandle != TimerWheel.NULL_HANDLE)
+        {
+            tcp.timers.cancel(timerHandle);
+            timerHandle = TimerWheel.NULL_HANDLE;
+        }
+    }
+
+    void onTimer(final long handle, final long nowNs)
+    {
+        if (handle != timerHandle)
+        {
+            return;
+        }
+        timerHandle = TimerWheel.NULL_HANDLE;
+        if (timeWaitAt != NONE && nowNs - timeWaitAt >= 0)
+        {
+            timeWaitAt = NONE;
+            enterClosed();
+            return;
+        }
+        if (delackAt != NONE && nowNs - delackAt >= 0)
+        {
+            delackAt = NONE;
+            if (state.synchronizedState())
+            {
+                sendAck(nowNs);
+            }
+        }
+        if (rtoAt != NONE && nowNs - rtoAt >= 0)
+        {
+            rtoAt = NONE;
+            onRetransmissionTimeout(nowNs);
+        }
+        if (state != TcpState.CLOSED)
+        {
+            armTimer();
+        }
+    }
+
+    /** RFC 6298 §5 (5.4 to 5.6), plus the persist timer and the retry limits. */
+    private void onRetransmissionTimeout(final long nowNs)
+    {
+        if (state == TcpState.CLOSED || state == TcpState.TIME_WAIT)
+        {
+            return;
+        }
+        final boolean handshake = state == TcpState.SYN_SENT || state == TcpState.SYN_RECEIVED;
+        if (!handshake && sndUna == sndMax)
+        {
+            if (sndWnd == 0 && Seq.diff(sendQueue.writeEnd(), sndNxt) > 0 && canSend())
+            {
+                // zero-window probe: one byte beyond the window
+                sendData(sndNxt, 1, false, nowNs);
+                sndNxt += 1;
+                sendQueue.sent(sndNxt);
+                sndMax = sndNxt;
+                rtt.onTimeout();
+                armRto(nowNs);
+            }
+            return;
+        }
+        retries++;
+        if (retries > (handshake ? tcp.config.synRetries() : tcp.config.retries()))
+        {
+            tcp.counters.increment(TcpCounter.ABORT_ON_TIMEOUT);
+            if (handshake)
+            {
+                tcp.counters.increment(TcpCounter.ATTEMPT_FAILS);
+            }
+            error = TcpError.TIMED_OUT;
+            enterClosed();
+            return;
+        }
+        tcp.counters.increment(TcpCounter.TIMEOUTS);
+        rtt.onTimeout();
+        rttTiming = false;
+        if (handshake)
+        {
+            sendSyn(state == TcpState.SYN_RECEIVED, nowNs);
+        }
+        else
+        {
+            cc.onRetransmissionTimeout(nowNs, Seq.diff(sndMax, sndUna));
+            recover = sndMax;
+            dupAcks = 0;
+            sndNxt = sndUna; // go back N (RFC 5681 §3.1, RFC 6298 5.4)
+            retransmit(sndUna, nowNs);
+            final int length = Math.min(mss, Math.max(0, Seq.diff(sndMax, sndUna)));
+            sndNxt = sndUna + length;
+            if (sendQueue.finSent() && sndNxt == sendQueue.finSeq() && Seq.gt(sndMax, sndNxt))
+            {
+                sndNxt++;
+            }
+        }
+        armRto(nowNs);
+    }
+}

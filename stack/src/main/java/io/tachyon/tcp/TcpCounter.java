@@ -1,0 +1,77 @@
+package io.tachyon.tcp;
+
+import io.tachyon.counters.CounterDescriptor;
+
+/**
+ * The TCP counters, named like Linux's {@code netstat -s} (the TCP MIB of RFC 4022).
+ */
+public enum TcpCounter implements CounterDescriptor
+{
+    /** tcpActiveOpens: transitions CLOSED to SYN-SENT. */
+    ACTIVE_OPENS("ActiveOpens: active connection openings"),
+    /** tcpPassiveOpens: transitions LISTEN to SYN-RECEIVED. */
+    PASSIVE_OPENS("PassiveOpens: passive connection openings"),
+    /** tcpAttemptFails: SYN-SENT or SYN-RECEIVED to CLOSED (or SYN-RECEIVED to LISTEN). */
+    ATTEMPT_FAILS("AttemptFails: failed connection attempts"),
+    /** tcpEstabResets: ESTABLISHED or CLOSE-WAIT to CLOSED. */
+    ESTAB_RESETS("EstabResets: connection resets received"),
+    /** tcpCurrEstab: connections in ESTABLISHED or CLOSE-WAIT now (a gauge). */
+    CURR_ESTAB("CurrEstab: connections established"),
+    /** tcpInSegs: segments received, errors included. */
+    IN_SEGS("InSegs: segments received"),
+    /** tcpOutSegs: segments sent, retransmissions excluded. */
+    OUT_SEGS("OutSegs: segments sent out"),
+    /** tcpRetransSegs: segments retransmitted. */
+    RETRANS_SEGS("RetransSegs: segments retransmitted"),
+    /** tcpInErrs: malformed segments and bad checksums. */
+    IN_ERRS("InErrs: bad segments received"),
+    /** tcpOutRsts: segments sent with RST. */
+    OUT_RSTS("OutRsts: resets sent"),
+    /** Checksum failures (also in InErrs). */
+    IN_CSUM_ERRORS("InCsumErrors: bad checksums"),
+    /** Segments for no connection and no listener (answered with RST unless they carried one). */
+    NO_PORTS("NoPorts: segments for no connection"),
+    /** SYNs dropped because the listener's SYN and accept queues were full. */
+    LISTEN_OVERFLOWS("ListenOverflows: SYNs dropped: backlog full"),
+    /** SYNs dropped because every connection of the pool is in use. */
+    POOL_EXHAUSTED("PoolExhausted: SYNs dropped: no free connection"),
+    /** Challenge ACKs sent (RFC 5961). */
+    CHALLENGE_ACKS("ChallengeACKs: challenge ACKs sent"),
+    /** Fast retransmits (RFC 5681 §3.2). */
+    FAST_RETRANS("FastRetrans: fast retransmits"),
+    /** Retransmission timeouts. */
+    TIMEOUTS("Timeouts: retransmission timeouts"),
+    /** Connections ended by the retry limit. */
+    ABORT_ON_TIMEOUT("AbortOnTimeout: connections ended by retransmission timeouts"),
+    /** Segments that could not be sent for lack of a TX buffer (recovered by retransmission). */
+    OUT_DISCARDS("OutDiscards: segments not sent: no TX buffer");
+
+    private final String label;
+
+    TcpCounter(final String label)
+    {
+        this.label = label;
+    }
+
+    /**
+     * The counter's id within the family.
+     *
+     * @return the ordinal.
+     */
+    @Override
+    public int id()
+    {
+        return ordinal();
+    }
+
+    /**
+     * The counter's label.
+     *
+     * @return "Name: description".
+     */
+    @Override
+    public String label()
+    {
+        return label;
+    }
+}

@@ -1,0 +1,141 @@
+package io.tachyon.tcp;
+
+/**
+ * A listening TCP port (RFC 9293 §3.10.1 passive OPEN): a bounded SYN queue (connections in SYN-RECEIVED) and a
+ * bounded accept queue (established connections not yet accepted) sharing the backlog. Stack thread only.
+ */
+public final class TcpListener implements AutoCloseable
+{
+    private final Tcp tcp;
+    private final int port;
+    private final int backlog;
+    private final TcpConnection[] acceptQueue;
+    private int head;
+    private int acceptCount;
+    private int synCount;
+    private boolean closed;
+
+    TcpListener(final Tcp tcp, final int port, final int backlog)
+    {
+        this.tcp = tcp;
+        this.port = port;
+        this.backlog = backlog;
+        this.acceptQueue = new TcpConnection[backlog];
+    }
+
+    /**
+     * The local port.
+     *
+     * @return 1 to 65535.
+     */
+    public int port()
+    {
+        return port;
+    }
+
+    /**
+     * The backlog given to listen.
+     *
+     * @return the most connections waiting.
+     */
+    public int backlog()
+    {
+        return backlog;
+    }
+
+    /**
+     * Connections waiting for {@link #accept()}.
+     *
+     * @return the count.
+     */
+    public int pending()
+    {
+        return acceptCount;
+    }
+
+    /**
+     * Whether {@link #close()} was called.
+     *
+     * @return true once closed.
+     */
+    public boolean isClosed()
+    {
+        return closed;
+    }
+
+    /**
+     * Takes the oldest established connection.
+     *
+     * @return its socket, or null when none waits.
+     * @throws IllegalStateException after {@link #close()}.
+     */
+    public TcpSocket accept()
+    {
+        if (closed)
+        {
+            throw new IllegalStateException("accept on the closed listener of port " + port);
+        }
+        while (acceptCount > 0)
+        {
+            final TcpConnection connection = acceptQueue[head];
+            acceptQueue[head] = null;
+            head = head + 1 == acceptQueue.length ? 0 : head + 1;
+            acceptCount--;
+            connection.listener = null;
+            if (connection.state != TcpState.CLOSED)
+            {
+                final TcpSocket socket = new TcpSocket(tcp, connection);
+                connection.socket = socket;
+                return socket;
+            }
+            connection.release();
+        }
+        return null;
+    }
+
+    boolean hasRoom()
+    {
+        return synCount + acceptCount < backlog;
+    }
+
+    void synQueued()
+    {
+        synCount++;
+    }
+
+    void synFailed()
+    {
+        synCount--;
+    }
+
+    void established(final TcpConnection connection)
+    {
+        synCount--;
+        acceptQueue[(head + acceptCount) % acceptQueue.length] = connection;
+        acceptCount++;
+    }
+
+    /**
+     * Stops listening: connections not yet accepted are reset (RFC 9293 §3.10.4: pending connections are aborted).
+     */
+    @Override
+    public void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        tcp.removeListener(this);
+        while (acceptCount > 0)
+        {
+            final TcpConnection connection = acceptQueue[head];
+            acceptQueue[head] = null;
+            head = head + 1 == acceptQueue.length ? 0 : head + 1;
+            acceptCount--;
+            connection.listener = null;
+            connection.abort(tcp.clock.nanoTime());
+            connection.release();
+        }
+    }
+}
