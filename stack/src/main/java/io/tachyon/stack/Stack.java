@@ -179,7 +179,8 @@ public final class Stack implements Agent, AutoCloseable
                 config.prefixLength(), config.gateway());
             igmp = new Igmp(igmpConfig(config, mtu, nowNs), new LinkIgmpOutput(link));
             tcp = new Tcp(ipv4, clock, timers, counters.tcp(), config.tcp(), config.ephemeralPortLow(),
-                config.ephemeralPortHigh(), SipKey.random());
+                config.ephemeralPortHigh(),
+                config.secretSeeded() ? SipKey.fromSeed(config.secretSeed()) : SipKey.random());
         }
         catch (final RuntimeException ex)
         {

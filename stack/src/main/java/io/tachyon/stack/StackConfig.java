@@ -72,6 +72,8 @@ public final class StackConfig
     private final int countersCapacity;
     private final boolean txChecksumOffload;
     private final TcpConfig tcp;
+    private final boolean secretSeeded;
+    private final long secretSeed;
 
     private StackConfig(final Builder b, final ArpConfig arp)
     {
@@ -84,6 +86,8 @@ public final class StackConfig
         mtu = b.mtu;
         this.arp = arp;
         tcp = b.tcp;
+        secretSeeded = b.secretSeeded;
+        secretSeed = b.secretSeed;
         rxBurst = b.rxBurst;
         txBatch = b.txBatch;
         txRetryLimit = b.txRetryLimit;
@@ -141,6 +145,8 @@ public final class StackConfig
         b.mtu = mtu;
         b.arp = arp;
         b.tcp = tcp;
+        b.secretSeeded = secretSeeded;
+        b.secretSeed = secretSeed;
         b.rxBurst = rxBurst;
         b.txBatch = txBatch;
         b.txRetryLimit = txRetryLimit;
@@ -280,6 +286,29 @@ public final class StackConfig
     public TcpConfig tcp()
     {
         return tcp;
+    }
+
+    /**
+     * Whether the keyed hashes (TCP initial sequence numbers, SYN cookies, timestamp offsets) use a key derived
+     * from {@link #secretSeed()} rather than a random one.
+     *
+     * @return true when a seed was set.
+     */
+    public boolean secretSeeded()
+    {
+        return secretSeeded;
+    }
+
+    /**
+     * The seed of the keyed hashes when {@link #secretSeeded()}: tests and replays set it so that the same seed gives
+     * the same run; production leaves it unset and gets a key from {@link java.security.SecureRandom}, as RFC 6528
+     * requires a secret the peer cannot guess.
+     *
+     * @return the seed (meaningless unless {@link #secretSeeded()}).
+     */
+    public long secretSeed()
+    {
+        return secretSeed;
     }
 
     /**
@@ -576,6 +605,8 @@ public final class StackConfig
         private int mtu;
         private ArpConfig arp;
         private TcpConfig tcp = TcpConfig.DEFAULT;
+        private boolean secretSeeded;
+        private long secretSeed;
         private final List<ArpConfig.StaticEntry> staticArp = new ArrayList<>();
         private int rxBurst = 32;
         private int txBatch = 64;
@@ -740,6 +771,20 @@ public final class StackConfig
         public Builder tcp(final TcpConfig value)
         {
             tcp = Objects.requireNonNull(value, "tcp");
+            return this;
+        }
+
+        /**
+         * Derives the keyed hashes' secret from a seed, for reproducible tests and replays (never in production:
+         * a guessable key makes sequence numbers guessable, RFC 6528). Default: a random key.
+         *
+         * @param value the seed.
+         * @return this.
+         */
+        public Builder secretSeed(final long value)
+        {
+            secretSeeded = true;
+            secretSeed = value;
             return this;
         }
 

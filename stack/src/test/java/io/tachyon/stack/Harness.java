@@ -48,7 +48,7 @@ public final class Harness implements AutoCloseable
         wire.endpointB().start();
         peer = wire.endpointB();
         peerQueue = peer.queue(0);
-        stack = new Stack(configure.apply(StackConfig.builder().name("h").countersDirectory(countersDirectory)
+        stack = new Stack(configure.apply(StackConfig.builder().name("h").secretSeed(3).countersDirectory(countersDirectory)
             .mac(Frames.MAC_A).address(Frames.IP_A, 24).staticArp(Frames.IP_B, Frames.MAC_B)).build(),
             wrapDriver.apply(wire.endpointA()), 0, clock);
     }

@@ -62,7 +62,7 @@ public final class Lan implements AutoCloseable
         }
         for (int i = 0; i < n; i++)
         {
-            stacks[i] = new Stack(configure.apply(StackConfig.builder().name("s" + i)
+            stacks[i] = new Stack(configure.apply(StackConfig.builder().name("s" + i).secretSeed(7)
                 .countersDirectory(countersDirectory).mac(mac(i)).address(ip(i), 24)).build(),
                 wires[i].endpointA(), 0, clock);
         }

@@ -57,9 +57,9 @@ class StackLifecycleTest
         wire.endpointB().open();
         wire.endpointA().start();
         wire.endpointB().start();
-        final Stack a = new Stack(StackConfig.builder().name("runner-a").countersDirectory(counters)
+        final Stack a = new Stack(StackConfig.builder().name("runner-a").secretSeed(7).countersDirectory(counters)
             .mac(Frames.MAC_A).address(Frames.IP_A, 24).build(), wire.endpointA(), 0, clock);
-        final Stack b = new Stack(StackConfig.builder().name("runner-b").countersDirectory(counters)
+        final Stack b = new Stack(StackConfig.builder().name("runner-b").secretSeed(7).countersDirectory(counters)
             .mac(Frames.MAC_B).address(Frames.IP_B, 24).build(), wire.endpointB(), 0, clock);
         final List<Throwable> failures = new CopyOnWriteArrayList<>();
         final ErrorHandler errors = ex ->

@@ -37,9 +37,9 @@ public final class StackPair implements AutoCloseable
         wire.endpointB().open();
         wire.endpointA().start();
         wire.endpointB().start();
-        a = new Stack(configureA.apply(StackConfig.builder().name("a").countersDirectory(countersDirectory)
+        a = new Stack(configureA.apply(StackConfig.builder().name("a").secretSeed(1).countersDirectory(countersDirectory)
             .mac(Frames.MAC_A).address(Frames.IP_A, 24)).build(), wire.endpointA(), 0, clock);
-        b = new Stack(configureB.apply(StackConfig.builder().name("b").countersDirectory(countersDirectory)
+        b = new Stack(configureB.apply(StackConfig.builder().name("b").secretSeed(2).countersDirectory(countersDirectory)
             .mac(Frames.MAC_B).address(Frames.IP_B, 24)).build(), wire.endpointB(), 0, clock);
     }
 

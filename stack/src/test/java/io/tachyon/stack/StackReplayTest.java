@@ -91,7 +91,7 @@ class StackReplayTest
                 .output(output, PcapFormat.PCAP_NANOS).build(), clock);
             driver.open();
             driver.start();
-            stack = new Stack(configure.apply(StackConfig.builder().name("replay").countersDirectory(temp)
+            stack = new Stack(configure.apply(StackConfig.builder().name("replay").secretSeed(7).countersDirectory(temp)
                 .mac(mac).address(cidr)).build(), driver, 0, clock);
         }
 

@@ -47,9 +47,9 @@ final class ThreadedPair implements AutoCloseable
         wire.endpointB().open();
         wire.endpointA().start();
         wire.endpointB().start();
-        a = new Stack(StackConfig.builder().name(name + "-a").countersDirectory(counters).mac(Frames.MAC_A)
+        a = new Stack(StackConfig.builder().name(name + "-a").secretSeed(7).countersDirectory(counters).mac(Frames.MAC_A)
             .address(Frames.IP_A, 24).staticArp(Frames.IP_B, Frames.MAC_B).build(), wire.endpointA(), 0, clock);
-        b = new Stack(StackConfig.builder().name(name + "-b").countersDirectory(counters).mac(Frames.MAC_B)
+        b = new Stack(StackConfig.builder().name(name + "-b").secretSeed(7).countersDirectory(counters).mac(Frames.MAC_B)
             .address(Frames.IP_B, 24).staticArp(Frames.IP_A, Frames.MAC_A).build(), wire.endpointB(), 0, clock);
         runner = new AgentRunner(new YieldingIdleStrategy(), Throwable::printStackTrace, null, agent);
         AgentRunner.startOnThread(runner);

@@ -126,7 +126,8 @@ public final class Demo
 
     private static StackConfig.Builder config(final String name, final Path counters)
     {
-        final StackConfig.Builder builder = StackConfig.builder().name(name);
+        // A fixed secret: the demo is a reproducible simulation (same seed, same output), not a production stack.
+        final StackConfig.Builder builder = StackConfig.builder().name(name).secretSeed(name.hashCode());
         return counters == null ? builder : builder.countersDirectory(counters);
     }
 
