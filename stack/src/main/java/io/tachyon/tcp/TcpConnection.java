@@ -166,6 +166,7 @@ final class TcpConnection
         irs = seg.sequenceNumber();
         readSynOptions(seg);
         receiveQueue.open(irs + 1, rcvShift, mss);
+        receiveQueue.advertiseWindow(); // the SYN-ACK offers a window: data may follow the handshake's ACK at once
         sndWnd = seg.window(); // never scaled in a SYN (RFC 7323 §2.2)
         maxSndWnd = sndWnd;
         sndWl1 = irs;
@@ -291,6 +292,10 @@ final class TcpConnection
             if (!seg.rst())
             {
                 sendAck(nowNs);
+                if (state == TcpState.TIME_WAIT && seg.fin() && Seq.diff(seq + segLen, rcvNxt) == 0)
+                {
+                    enterTimeWait(nowNs); // a retransmitted FIN restarts the 2 MSL timeout (RFC 9293 §3.10.7.4)
+                }
             }
             return;
         }
@@ -525,6 +530,7 @@ final class TcpConnection
         else
         {
             // simultaneous open (RFC 9293 §3.5, figure 8)
+            receiveQueue.advertiseWindow();
             sndWnd = seg.window();
             maxSndWnd = sndWnd;
             sndWl1 = irs;
