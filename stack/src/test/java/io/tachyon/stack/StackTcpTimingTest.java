@@ -7,9 +7,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.tachyon.tcp.TcpConfig;
 import io.tachyon.tcp.TcpSocket;
 import io.tachyon.tcp.TcpState;
 import io.tachyon.wire.TcpFlyweight;
@@ -236,6 +238,73 @@ class StackTcpTimingTest
                 + "(now " + (pair.clock.nanoTime() - entered) / 1e6 + " ms after entry)");
             pair.run(200 * MS);
             assertEquals(TcpState.CLOSED, s[0].state());
+        }
+    }
+
+    @Test
+    void shouldProbeAZeroWindowAfterTheRtoWithExponentialBackoff()
+    {
+        try (TapPair pair = new TapPair(dir, c -> c, c -> c.tcp(TcpConfig.DEFAULT.withBuffers(256 * 1024, 10 * 1448))))
+        {
+            final TcpSocket[] s = pair.connect(80);
+            final long rto = s[0].rtoNs();
+            pair.tapA.sent.clear();
+            pair.tapB.sent.clear();
+            assertEquals(100_000, s[0].write(new byte[100_000], 0, 100_000)); // B never reads
+            pair.run(30 * SECOND);
+            long zeroAt = -1;
+            for (final TapDriver.Segment seg : pair.tapB.sent)
+            {
+                if (seg.window() == 0 && zeroAt < 0)
+                {
+                    zeroAt = seg.timeNs();
+                }
+            }
+            assertTrue(zeroAt > 0, "B's window closed");
+            final List<TapDriver.Segment> probes = new ArrayList<>();
+            for (final TapDriver.Segment seg : pair.tapA.dataSegments())
+            {
+                if (seg.timeNs() - zeroAt > 0)
+                {
+                    probes.add(seg);
+                }
+            }
+            assertTrue(probes.size() >= 5, "probes sent in 30 s: " + probes.size());
+            assertEquals(1, probes.get(0).payload(), "a probe carries one byte");
+            assertNear(zeroAt + rto, probes.get(0).timeNs(), "first probe one RTO after the window closed");
+            long interval = 2 * rto;
+            for (int i = 1; i < 5; i++)
+            {
+                assertEquals(probes.get(0).seq(), probes.get(i).seq(), "the same byte probes again");
+                assertNear(probes.get(i - 1).timeNs() + interval, probes.get(i).timeNs(), "probe " + i);
+                interval *= 2;
+            }
+            assertEquals(TcpState.ESTABLISHED, s[0].state());
+        }
+    }
+
+    @Test
+    @Disabled("BUG (RFC 9293 MUST-37): each zero-window probe after the first goes through the retransmission path "
+        + "and counts against TcpConfig.retries; the probe's ACK (ack == SND.UNA, window 0) never resets the count, "
+        + "so the connection fails with TIMED_OUT after 15 probes. Left to the branch that reworks recovery.")
+    void shouldKeepProbingAZeroWindowIndefinitely()
+    {
+        try (TapPair pair = new TapPair(dir, c -> c, c -> c.tcp(TcpConfig.DEFAULT.withBuffers(256 * 1024, 10 * 1448))))
+        {
+            pair.idleStepNs = MS;
+            final TcpSocket[] s = pair.connect(80);
+            assertEquals(100_000, s[0].write(new byte[100_000], 0, 100_000)); // B never reads
+            pair.run(3_000 * SECOND);
+            assertEquals(TcpState.ESTABLISHED, s[0].state(), "RFC 9293 MUST-37: a peer that ACKs every probe "
+                + "may hold its window at zero indefinitely; error " + s[0].error() + ", retransmits "
+                + s[0].retransmits());
+            final byte[] sink = new byte[100_000];
+            final int[] got = new int[1];
+            assertTrue(pair.runUntil(() ->
+            {
+                got[0] += s[1].read(sink, got[0], sink.length - got[0]);
+                return got[0] == sink.length;
+            }, 600 * SECOND), "all data after the window opened: " + got[0]);
         }
     }
 }
