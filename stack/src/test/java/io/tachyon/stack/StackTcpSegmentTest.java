@@ -182,11 +182,12 @@ class StackTcpSegmentTest
             final TcpSocket socket = (TcpSocket)o[0];
             final int iss = (int)o[1];
             socket.nodelay(true);
-            assertEquals(100_000, socket.write(new byte[100_000], 0, 100_000));
+            assertEquals(256 * 1024, socket.write(new byte[256 * 1024], 0, 256 * 1024));
             int acked = iss + 1;
+            int largest = 0;
             int inFlight = 0;
             List<byte[]> flight = h.exchange();
-            for (int round = 0; round < 30; round++) // one ACK per round: cwnd grows by one SMSS per round
+            for (int round = 0; round < 24; round++) // one ACK per round: cwnd grows by one SMSS per round
             {
                 inFlight = 0;
                 for (final byte[] f : flight)
@@ -194,10 +195,11 @@ class StackTcpSegmentTest
                     inFlight += payloadOf(f);
                 }
                 assertTrue(inFlight <= 16384, "round " + round + ": " + inFlight + " bytes beyond a 16384-byte window");
+                largest = Math.max(largest, inFlight);
                 acked += inFlight;
                 flight = h.exchange(tcp(IRS + 1, acked, TcpFlyweight.ACK, 1, new byte[0], new byte[0]));
             }
-            assertEquals(16384 / 536 * 536, inFlight, "whole 536-byte segments in 1 << 14 (unscaled, the field 1 would allow nothing)");
+            assertEquals(16384 / 536 * 536, largest, "whole 536-byte segments in 1 << 14 (unscaled, the field 1 would allow nothing)");
         }
     }
 
