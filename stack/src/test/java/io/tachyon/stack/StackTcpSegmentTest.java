@@ -239,4 +239,41 @@ class StackTcpSegmentTest
             assertEquals(1000, sent, "exactly the 1000-byte window");
         }
     }
+
+    @Test
+    void shouldIgnoreASynWithABadChecksum()
+    {
+        try (Harness h = new Harness(dir))
+        {
+            h.stack.tcp().listen(80, 4);
+            final byte[] syn = tcp(IRS, 0, TcpFlyweight.SYN, 65535, synOptions(1460, -1, 0), new byte[0]);
+            syn[34 + 16] ^= 0x01; // the TCP checksum field
+            assertEquals(0, h.exchange(syn).size(), "RFC 9293 MUST-3: a bad checksum is dropped, no SYN-ACK");
+            syn[34 + 16] ^= 0x01;
+            assertEquals(1, h.exchange(syn).size(), "the same SYN with its checksum intact is answered");
+        }
+    }
+
+    @Test
+    void shouldAssumeAnMssOf536WithoutTheOption()
+    {
+        try (Harness h = new Harness(dir))
+        {
+            final TcpListener listener = h.stack.tcp().listen(80, 4);
+            final List<byte[]> synAck = h.exchange(tcp(IRS, 0, TcpFlyweight.SYN, 65535, new byte[0], new byte[0]));
+            final int iss = seqOf(synAck.get(0));
+            h.exchange(tcp(IRS + 1, iss + 1, TcpFlyweight.ACK, 65535, new byte[0], new byte[0]));
+            final TcpSocket socket = listener.accept();
+            assertEquals(536, socket.mss(), "RFC 9293 MUST-15: default send MSS 536");
+            socket.nodelay(true);
+            assertEquals(3000, socket.write(new byte[3000], 0, 3000));
+            int sent = 0;
+            for (final byte[] f : h.exchange())
+            {
+                assertTrue(payloadOf(f) <= 536, "segment of " + payloadOf(f) + " bytes");
+                sent += payloadOf(f);
+            }
+            assertEquals(3000, sent);
+        }
+    }
 }
