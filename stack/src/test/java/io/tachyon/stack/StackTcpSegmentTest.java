@@ -194,12 +194,13 @@ class StackTcpSegmentTest
                 {
                     inFlight += payloadOf(f);
                 }
-                assertTrue(inFlight <= 16384, "round " + round + ": " + inFlight + " bytes beyond a 16384-byte window");
+                assertTrue(inFlight <= 16384, "round " + round + ": " + inFlight + " bytes exceed the 16384-byte window");
                 largest = Math.max(largest, inFlight);
                 acked += inFlight;
                 flight = h.exchange(tcp(IRS + 1, acked, TcpFlyweight.ACK, 1, new byte[0], new byte[0]));
             }
-            assertEquals(16384 / 536 * 536, largest, "whole 536-byte segments in 1 << 14 (unscaled, the field 1 would allow nothing)");
+            assertEquals(16384 / 536 * 536, largest,
+                "whole 536-byte segments in 1 << 14 (unscaled, the field 1 would allow nothing)");
         }
     }
 
