@@ -194,7 +194,7 @@ class StackTcpSegmentTest
                 {
                     inFlight += payloadOf(f);
                 }
-                assertTrue(inFlight <= 16384, "round " + round + ": " + inFlight + " bytes exceed the 16384-byte window");
+                assertTrue(inFlight <= 16384, "round " + round + ": " + inFlight + " bytes exceed 16384");
                 largest = Math.max(largest, inFlight);
                 acked += inFlight;
                 flight = h.exchange(tcp(IRS + 1, acked, TcpFlyweight.ACK, 1, new byte[0], new byte[0]));
