@@ -48,6 +48,7 @@ public final class Tcp implements TransportInput, AutoCloseable
     final TcpOptionsWriter optionsWriter = new TcpOptionsWriter();
     final TcpOptions rxOptions = new TcpOptions();
     final int[] sackEdges = new int[2 * ReceiveQueue.MAX_SACK_BLOCKS];
+    final int[] rxSackEdges = new int[2 * TcpOptions.MAX_SACK_BLOCKS];
 
     private final TcpFlyweight rxTcp = new TcpFlyweight();
     private final Long2ObjectHashMap<TcpConnection> connections;

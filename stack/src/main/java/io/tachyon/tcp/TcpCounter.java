@@ -44,7 +44,9 @@ public enum TcpCounter implements CounterDescriptor
     /** Connections ended by the retry limit. */
     ABORT_ON_TIMEOUT("AbortOnTimeout: connections ended by retransmission timeouts"),
     /** Segments that could not be sent for lack of a TX buffer (recovered by retransmission). */
-    OUT_DISCARDS("OutDiscards: segments not sent: no TX buffer");
+    OUT_DISCARDS("OutDiscards: segments not sent: no TX buffer"),
+    /** SACK-based loss recoveries entered (RFC 6675). */
+    SACK_RECOVERIES("SackRecovery: SACK-based loss recoveries");
 
     private final String label;
 

@@ -1,0 +1,201 @@
+package io.tachyon.stack;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+import java.util.function.BooleanSupplier;
+import java.util.function.IntPredicate;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.tachyon.driver.memory.FaultProfile;
+import io.tachyon.driver.memory.MemoryWire;
+import io.tachyon.driver.memory.MemoryWireConfig;
+import io.tachyon.tcp.TcpConfig;
+import io.tachyon.tcp.TcpCounter;
+import io.tachyon.tcp.TcpListener;
+import io.tachyon.tcp.TcpSocket;
+import io.tachyon.time.VirtualClock;
+
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+
+/** TCP loss recovery over a MemoryWire whose receivers drop chosen data frames: SACK (RFC 6675) and NewReno. */
+class StackTcpRecoveryTest
+{
+    private static final long SECOND = 1_000_000_000L;
+    private static final long DELAY_NS = 1_000_000L;
+
+    @TempDir
+    Path dir;
+
+    /** Two stacks whose receive paths can drop data frames. */
+    static final class LossyPair implements AutoCloseable
+    {
+        final VirtualClock clock = new VirtualClock();
+        final MemoryWire wire;
+        final DropDriver driverA;
+        final DropDriver driverB;
+        final Stack a;
+        final Stack b;
+
+        LossyPair(final Path counters, final TcpConfig tcp)
+        {
+            wire = new MemoryWire(MemoryWireConfig.DEFAULT.withFaults(FaultProfile.NONE.withDelay(DELAY_NS, 0)), clock);
+            driverA = new DropDriver(wire.endpointA());
+            driverB = new DropDriver(wire.endpointB());
+            driverA.open();
+            driverB.open();
+            driverA.start();
+            driverB.start();
+            a = new Stack(StackConfig.builder().name("a").secretSeed(1).countersDirectory(counters)
+                .mac(Frames.MAC_A).address(Frames.IP_A, 24).tcp(tcp).build(), driverA, 0, clock);
+            b = new Stack(StackConfig.builder().name("b").secretSeed(2).countersDirectory(counters)
+                .mac(Frames.MAC_B).address(Frames.IP_B, 24).tcp(tcp).build(), driverB, 0, clock);
+        }
+
+        boolean runUntil(final BooleanSupplier done, final long maxNs)
+        {
+            final long end = clock.nanoTime() + maxNs;
+            while (!done.getAsBoolean())
+            {
+                if (clock.nanoTime() - end > 0)
+                {
+                    return false;
+                }
+                if (a.doWork() + b.doWork() == 0)
+                {
+                    clock.advance(StackPair.IDLE_STEP_NS);
+                }
+            }
+            return true;
+        }
+
+        TcpSocket[] connect(final int port)
+        {
+            final TcpListener listener = b.tcp().listen(port, 4);
+            final TcpSocket client = a.tcp().open().connect(Frames.IP_B, port);
+            final TcpSocket[] server = new TcpSocket[1];
+            assertTrue(runUntil(() ->
+            {
+                if (server[0] == null)
+                {
+                    server[0] = listener.accept();
+                }
+                return server[0] != null && client.isEstablished();
+            }, 10 * SECOND));
+            return new TcpSocket[] {client, server[0]};
+        }
+
+        long counter(final Stack stack, final TcpCounter counter)
+        {
+            return stack.counters().tcp().get(counter).get();
+        }
+
+        @Override
+        public void close()
+        {
+            a.close();
+            b.close();
+            wire.close();
+        }
+    }
+
+    /** Result of one one-way transfer: retransmissions, timeouts, virtual nanoseconds taken. */
+    private record Outcome(long retransmits, long timeouts, long sackRecoveries, long elapsedNs)
+    {
+    }
+
+    /** A sends n bytes to B, B's receive path dropping the data frames {@code drop} selects. */
+    private Outcome oneWay(final Path counters, final TcpConfig tcp, final int n, final IntPredicate drop)
+    {
+        try (LossyPair pair = new LossyPair(counters, tcp))
+        {
+            final TcpSocket[] s = pair.connect(80);
+            pair.driverB.drop = drop;
+            final byte[] data = new byte[n];
+            new SplittableRandom(7).nextBytes(data);
+            final ByteArrayOutputStream got = new ByteArrayOutputStream();
+            final byte[] buffer = new byte[65536];
+            final int[] sent = new int[1];
+            final long start = pair.clock.nanoTime();
+            assertTrue(pair.runUntil(() ->
+            {
+                if (sent[0] < n)
+                {
+                    sent[0] += s[0].write(data, sent[0], n - sent[0]);
+                }
+                final int r = s[1].read(buffer, 0, buffer.length);
+                if (r > 0)
+                {
+                    got.write(buffer, 0, r);
+                }
+                return got.size() == n;
+            }, 120 * SECOND), "incomplete: got " + got.size());
+            final long elapsed = pair.clock.nanoTime() - start;
+            assertArrayEquals(data, got.toByteArray());
+            return new Outcome(s[0].retransmits(), pair.counter(pair.a, TcpCounter.TIMEOUTS),
+                pair.counter(pair.a, TcpCounter.SACK_RECOVERIES), elapsed);
+        }
+    }
+
+    @Test
+    void shouldRecoverSeveralLossesInOneWindowWithSackWithoutTimeout() throws Exception
+    {
+        final IntPredicate drop = i -> i == 40 || i == 42 || i == 44 || i == 46;
+        final Outcome sack = oneWay(Files.createDirectory(dir.resolve("sack")), TcpConfig.DEFAULT, 400_000, drop);
+        final Outcome newReno = oneWay(Files.createDirectory(dir.resolve("nosack")),
+            TcpConfig.DEFAULT.withOptions(true, false, true), 400_000, drop);
+        assertEquals(0, sack.timeouts(), "no RTO with SACK");
+        assertTrue(sack.sackRecoveries() >= 1, "SACK recovery used");
+        assertEquals(0, newReno.sackRecoveries());
+        assertTrue(sack.retransmits() <= newReno.retransmits(), "SACK retransmits no more: " + sack + " " + newReno);
+        assertTrue(newReno.elapsedNs() > sack.elapsedNs(), "NewReno needs more time: " + newReno + " vs " + sack);
+    }
+
+    @Property(seed = "20261122", tries = 30)
+    void shouldCompleteByteExactWithSackUnderTenPercentLossBothWays(
+        @ForAll @IntRange(min = 1, max = 60_000) final int n, @ForAll final long seed) throws Exception
+    {
+        final Path counters = Files.createTempDirectory("tcp-sack");
+        final SplittableRandom dropsAtoB = new SplittableRandom(seed);
+        final SplittableRandom dropsBtoA = new SplittableRandom(~seed);
+        try (LossyPair pair = new LossyPair(counters, TcpConfig.DEFAULT))
+        {
+            final TcpSocket[] s = pair.connect(80);
+            pair.driverB.drop = i -> dropsAtoB.nextInt(10) == 0;
+            pair.driverA.drop = i -> dropsBtoA.nextInt(10) == 0;
+            final byte[][] data = {new byte[n], new byte[n]};
+            new SplittableRandom(seed).nextBytes(data[0]);
+            new SplittableRandom(seed + 1).nextBytes(data[1]);
+            final ByteArrayOutputStream[] got = {new ByteArrayOutputStream(), new ByteArrayOutputStream()};
+            final byte[] buffer = new byte[65536];
+            final int[] sent = new int[2];
+            assertTrue(pair.runUntil(() ->
+            {
+                for (int i = 0; i < 2; i++)
+                {
+                    if (sent[i] < n)
+                    {
+                        sent[i] += s[i].write(data[i], sent[i], n - sent[i]);
+                    }
+                    final int r = s[1 - i].read(buffer, 0, buffer.length);
+                    if (r > 0)
+                    {
+                        got[i].write(buffer, 0, r);
+                    }
+                }
+                return got[0].size() == n && got[1].size() == n;
+            }, 120 * SECOND), "incomplete: " + got[0].size() + "/" + got[1].size() + " of " + n);
+            assertArrayEquals(data[0], got[0].toByteArray());
+            assertArrayEquals(data[1], got[1].toByteArray());
+        }
+    }
+}
