@@ -632,6 +632,10 @@ final class TcpConnection
             {
                 enterSackRecovery(nowNs);
             }
+            else if (dupAcks < SackScoreboard.DUP_THRESH && !cc.inRecovery())
+            {
+                limitedTransmit(nowNs);
+            }
             else if (dupAcks == SackScoreboard.DUP_THRESH && !cc.inRecovery() && Seq.gt(ack - 1, recover))
             {
                 recover = sndMax;
@@ -667,6 +671,36 @@ final class TcpConnection
         rttTiming = false;
         rtt.onTimestampRtt(ns, RttEstimator.expectedSamples(Math.max(1, Seq.diff(sndMax, sndUna)), mss));
         return ns;
+    }
+
+    /**
+     * Limited transmit (RFC 3042 §2): on the first and second duplicate ACK, one new segment if the receiver's
+     * window allows it and the flight stays within cwnd + 2 * SMSS; cwnd itself is not changed.
+     */
+    private void limitedTransmit(final long nowNs)
+    {
+        if (sndNxt != sndMax || !canSend())
+        {
+            return;
+        }
+        final long flight = Seq.diff(sndNxt, sndUna);
+        final long rwndRoom = (sndWnd & 0xFFFF_FFFFL) - flight;
+        final int unsent = Math.max(0, Seq.diff(sendQueue.writeEnd(), sndNxt));
+        final int length = (int)Math.max(0, Math.min(Math.min(mss, unsent), rwndRoom));
+        if (length == 0 || flight + length > cc.cwnd() + 2L * mss)
+        {
+            return;
+        }
+        final boolean fin = sendQueue.finQueued() && sndNxt + length == sendQueue.finSeq();
+        if (!sendData(sndNxt, length, fin, nowNs))
+        {
+            return;
+        }
+        tcp.counters.increment(TcpCounter.LIMITED_TRANSMITS);
+        sndNxt += length + (fin ? 1 : 0);
+        sndMax = sndNxt;
+        sendQueue.sent(sndNxt);
+        scoreboard.onTransmit(sndMax);
     }
 
     /** Copies the SACK blocks of the received segment into {@code tcp.rxSackEdges}; returns their count. */

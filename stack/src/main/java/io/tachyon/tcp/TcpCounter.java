@@ -46,7 +46,9 @@ public enum TcpCounter implements CounterDescriptor
     /** Segments that could not be sent for lack of a TX buffer (recovered by retransmission). */
     OUT_DISCARDS("OutDiscards: segments not sent: no TX buffer"),
     /** SACK-based loss recoveries entered (RFC 6675). */
-    SACK_RECOVERIES("SackRecovery: SACK-based loss recoveries");
+    SACK_RECOVERIES("SackRecovery: SACK-based loss recoveries"),
+    /** Segments sent by limited transmit (RFC 3042). */
+    LIMITED_TRANSMITS("LimitedTransmit: segments sent on the first two duplicate ACKs");
 
     private final String label;
 

@@ -160,6 +160,37 @@ class StackTcpRecoveryTest
         assertTrue(newReno.elapsedNs() > sack.elapsedNs(), "NewReno needs more time: " + newReno + " vs " + sack);
     }
 
+    @Test
+    void shouldFastRetransmitThanksToLimitedTransmitWhenOnlyTwoSegmentsArrive() throws Exception
+    {
+        // cwnd is 10 segments: 12 are written, the first 8 dropped, so only 2 duplicate ACKs come back; limited
+        // transmit sends segments 11 and 12, whose duplicate ACKs make the third: fast retransmit, no timeout.
+        try (LossyPair pair = new LossyPair(dir, TcpConfig.DEFAULT.withOptions(true, false, true)))
+        {
+            final TcpSocket[] s = pair.connect(80);
+            final int n = 12 * s[0].mss();
+            pair.driverB.drop = i -> i < 8;
+            final byte[] data = new byte[n];
+            new SplittableRandom(3).nextBytes(data);
+            assertEquals(n, s[0].write(data, 0, n));
+            final ByteArrayOutputStream got = new ByteArrayOutputStream();
+            final byte[] buffer = new byte[65536];
+            assertTrue(pair.runUntil(() ->
+            {
+                final int r = s[1].read(buffer, 0, buffer.length);
+                if (r > 0)
+                {
+                    got.write(buffer, 0, r);
+                }
+                return got.size() == n;
+            }, 60 * SECOND));
+            assertArrayEquals(data, got.toByteArray());
+            assertEquals(2, pair.counter(pair.a, TcpCounter.LIMITED_TRANSMITS));
+            assertEquals(0, pair.counter(pair.a, TcpCounter.TIMEOUTS));
+            assertEquals(1, pair.counter(pair.a, TcpCounter.FAST_RETRANS));
+        }
+    }
+
     @Property(seed = "20261122", tries = 30)
     void shouldCompleteByteExactWithSackUnderTenPercentLossBothWays(
         @ForAll @IntRange(min = 1, max = 60_000) final int n, @ForAll final long seed) throws Exception
