@@ -819,8 +819,14 @@ final class TcpConnection
         }
     }
 
+    /** RFC 5961 §3.2/§4.2 challenge ACK, at most {@link Tcp#CHALLENGE_ACK_LIMIT} a second for the stack (§7). */
     private void challengeAck(final long nowNs)
     {
+        if (!tcp.challengeAcks.tryTake(nowNs))
+        {
+            tcp.counters.increment(TcpCounter.CHALLENGE_ACKS_RATE_LIMITED);
+            return;
+        }
         tcp.counters.increment(TcpCounter.CHALLENGE_ACKS);
         sendAck(nowNs);
     }

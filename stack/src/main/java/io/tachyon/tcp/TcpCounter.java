@@ -48,7 +48,9 @@ public enum TcpCounter implements CounterDescriptor
     /** SACK-based loss recoveries entered (RFC 6675). */
     SACK_RECOVERIES("SackRecovery: SACK-based loss recoveries"),
     /** Segments sent by limited transmit (RFC 3042). */
-    LIMITED_TRANSMITS("LimitedTransmit: segments sent on the first two duplicate ACKs");
+    LIMITED_TRANSMITS("LimitedTransmit: segments sent on the first two duplicate ACKs"),
+    /** Challenge ACKs not sent: over the stack's rate limit (RFC 5961 §7). */
+    CHALLENGE_ACKS_RATE_LIMITED("ChallengeACKsRateLimited: challenge ACKs suppressed by the rate limit");
 
     private final String label;
 

@@ -20,6 +20,8 @@ public final class DropDriver extends DelegatingDriver
     public int dataFrames;
     /** TCP data frames dropped. */
     public int dropped;
+    /** A copy of the last TCP frame without payload received, or null. */
+    public byte[] lastEmptyTcpFrame;
 
     private final Queue queue = new Queue();
 
@@ -73,6 +75,11 @@ public final class DropDriver extends DelegatingDriver
             while (i < before + kept)
             {
                 final int payload = tcpPayload(batch.segment(i), batch.offset(i), batch.length(i));
+                if (payload == 0)
+                {
+                    lastEmptyTcpFrame = batch.segment(i).asSlice(batch.offset(i), batch.length(i))
+                        .toArray(ValueLayout.JAVA_BYTE);
+                }
                 if (payload > 0 && drop.test(dataFrames++))
                 {
                     dropped++;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
+import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
@@ -14,6 +15,7 @@ import java.util.function.IntPredicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.tachyon.driver.FrameBatch;
 import io.tachyon.driver.memory.FaultProfile;
 import io.tachyon.driver.memory.MemoryWire;
 import io.tachyon.driver.memory.MemoryWireConfig;
@@ -48,7 +50,13 @@ class StackTcpRecoveryTest
 
         LossyPair(final Path counters, final TcpConfig tcp)
         {
-            wire = new MemoryWire(MemoryWireConfig.DEFAULT.withFaults(FaultProfile.NONE.withDelay(DELAY_NS, 0)), clock);
+            this(counters, tcp, DELAY_NS);
+        }
+
+        LossyPair(final Path counters, final TcpConfig tcp, final long delayNs)
+        {
+            wire = new MemoryWire(delayNs == 0 ? MemoryWireConfig.DEFAULT
+                : MemoryWireConfig.DEFAULT.withFaults(FaultProfile.NONE.withDelay(delayNs, 0)), clock);
             driverA = new DropDriver(wire.endpointA());
             driverB = new DropDriver(wire.endpointB());
             driverA.open();
@@ -189,6 +197,91 @@ class StackTcpRecoveryTest
             assertEquals(0, pair.counter(pair.a, TcpCounter.TIMEOUTS));
             assertEquals(1, pair.counter(pair.a, TcpCounter.FAST_RETRANS));
         }
+    }
+
+    @Test
+    void shouldRateLimitChallengeAcksAcrossTheStack()
+    {
+        try (LossyPair pair = new LossyPair(dir, TcpConfig.DEFAULT, 0))
+        {
+            final TcpSocket[] s = pair.connect(80);
+            // data both ways, so B has advertised a window in a non-SYN segment and A's ACK is captured
+            assertEquals(3, s[0].write(new byte[] {1, 2, 3}, 0, 3));
+            assertEquals(3, s[1].write(new byte[] {1, 2, 3}, 0, 3));
+            assertTrue(pair.runUntil(() -> s[1].read(new byte[8], 0, 8) == 3, SECOND));
+            assertTrue(pair.runUntil(() -> s[0].read(new byte[8], 0, 8) == 3, SECOND));
+            pair.driverB.lastEmptyTcpFrame = null;
+            assertTrue(pair.runUntil(() -> pair.driverB.lastEmptyTcpFrame != null, SECOND));
+            // an in-window RST whose sequence number is not RCV.NXT: a challenge ACK each (RFC 5961 §3.2)
+            final byte[] rst = pair.driverB.lastEmptyTcpFrame.clone();
+            final int tcp = 14 + (rst[14] & 0x0F) * 4;
+            final int seq = readInt(rst, tcp + 4) + 100;
+            writeInt(rst, tcp + 4, seq);
+            rst[tcp + 13] = 0x04;
+            tcpChecksum(rst, tcp);
+            final long before = pair.counter(pair.b, TcpCounter.CHALLENGE_ACKS);
+            for (int i = 0; i < 1500; i++)
+            {
+                inject(pair, rst);
+            }
+            assertEquals(1000, pair.counter(pair.b, TcpCounter.CHALLENGE_ACKS) - before, "challenge ACKs");
+            assertEquals(500, pair.counter(pair.b, TcpCounter.CHALLENGE_ACKS_RATE_LIMITED));
+            pair.clock.advance(SECOND / 100);
+            for (int i = 0; i < 20; i++)
+            {
+                inject(pair, rst);
+            }
+            assertEquals(1010, pair.counter(pair.b, TcpCounter.CHALLENGE_ACKS) - before, "10 tokens in 10 ms");
+            assertTrue(s[1].isEstablished(), "the RSTs did not reset the connection");
+        }
+    }
+
+    private static void inject(final LossyPair pair, final byte[] frame)
+    {
+        final FrameBatch batch = new FrameBatch(1);
+        assertEquals(1, pair.wire.endpointA().queue(0).acquire(batch, 1));
+        MemorySegment.copy(MemorySegment.ofArray(frame), 0, batch.segment(0), batch.offset(0), frame.length);
+        batch.length(0, frame.length);
+        assertEquals(1, pair.wire.endpointA().queue(0).transmit(batch));
+        pair.b.doWork();
+        pair.a.doWork();
+    }
+
+    private static int readInt(final byte[] b, final int at)
+    {
+        return (b[at] & 0xFF) << 24 | (b[at + 1] & 0xFF) << 16 | (b[at + 2] & 0xFF) << 8 | b[at + 3] & 0xFF;
+    }
+
+    private static void writeInt(final byte[] b, final int at, final int v)
+    {
+        b[at] = (byte)(v >>> 24);
+        b[at + 1] = (byte)(v >>> 16);
+        b[at + 2] = (byte)(v >>> 8);
+        b[at + 3] = (byte)v;
+    }
+
+    private static void tcpChecksum(final byte[] f, final int tcp)
+    {
+        final int total = (f[16] & 0xFF) << 8 | f[17] & 0xFF;
+        final int length = total - (tcp - 14);
+        f[tcp + 16] = 0;
+        f[tcp + 17] = 0;
+        long sum = 6 + length;
+        for (int i = 26; i < 34; i += 2)
+        {
+            sum += (f[i] & 0xFF) << 8 | f[i + 1] & 0xFF;
+        }
+        for (int i = 0; i < length; i += 2)
+        {
+            sum += (f[tcp + i] & 0xFF) << 8 | (i + 1 < length ? f[tcp + i + 1] & 0xFF : 0);
+        }
+        while (sum >>> 16 != 0)
+        {
+            sum = (sum & 0xFFFF) + (sum >>> 16);
+        }
+        final int c = (int)~sum & 0xFFFF;
+        f[tcp + 16] = (byte)(c >>> 8);
+        f[tcp + 17] = (byte)c;
     }
 
     @Property(seed = "20261122", tries = 30)
