@@ -1149,6 +1149,12 @@ final class TcpConnection
         if (syn)
         {
             window = Math.min(65_535, receiveQueue.capacity());
+            if ((flags & TcpFlyweight.ACK) != 0)
+            {
+                // the SYN-ACK offers a window: record its edge, else RCV.WND stays 0 until our first non-SYN segment
+                // and the peer's first data is refused as outside the window
+                receiveQueue.advertiseWindow();
+            }
         }
         else
         {
