@@ -11,6 +11,7 @@ import io.tachyon.ipv4.Ipv4;
 import io.tachyon.ipv4.TransportInput;
 import io.tachyon.stack.TimerWheel;
 import io.tachyon.time.Clock;
+import io.tachyon.time.TokenBucket;
 import io.tachyon.wire.InternetChecksum;
 import io.tachyon.wire.Ipv4Flyweight;
 import io.tachyon.wire.Malformed;
@@ -34,6 +35,9 @@ public final class Tcp implements TransportInput, AutoCloseable
     /** The IP protocol number of TCP. */
     public static final int PROTOCOL = 6;
 
+    /** Challenge ACKs a second for the whole stack (RFC 5961 §7; Linux's tcp_challenge_ack_limit is 1000). */
+    public static final int CHALLENGE_ACK_LIMIT = 1000;
+
     static final int TTL = 64;
 
     final Ipv4 ipv4;
@@ -48,6 +52,8 @@ public final class Tcp implements TransportInput, AutoCloseable
     final TcpOptionsWriter optionsWriter = new TcpOptionsWriter();
     final TcpOptions rxOptions = new TcpOptions();
     final int[] sackEdges = new int[2 * ReceiveQueue.MAX_SACK_BLOCKS];
+    final TokenBucket challengeAcks = new TokenBucket(CHALLENGE_ACK_LIMIT, CHALLENGE_ACK_LIMIT);
+    final int[] rxSackEdges = new int[2 * TcpOptions.MAX_SACK_BLOCKS];
 
     private final TcpFlyweight rxTcp = new TcpFlyweight();
     private final Long2ObjectHashMap<TcpConnection> connections;

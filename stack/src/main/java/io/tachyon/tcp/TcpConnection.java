@@ -17,12 +17,15 @@ final class TcpConnection
 {
     private static final int TS_OPTION_SPACE = 12;
     private static final int NONE = -1;
+    private static final int SCOREBOARD_RANGES = 64;
+    private static final int MAX_RECOVERY_SENDS = 256;
 
     final Tcp tcp;
     final int index;
     final SendQueue sendQueue;
     final ReceiveQueue receiveQueue;
     final RttEstimator rtt;
+    final SackScoreboard scoreboard;
 
     TcpState state = TcpState.CLOSED;
     TcpSocket socket;
@@ -79,6 +82,7 @@ final class TcpConnection
         this.sendQueue = new SendQueue(config.sendBufferBytes());
         this.receiveQueue = new ReceiveQueue(config.receiveBufferBytes(), config.maxOutOfOrderBlocks());
         this.rtt = new RttEstimator();
+        this.scoreboard = new SackScoreboard(SCOREBOARD_RANGES, ReceiveQueue.DEFAULT_MSS);
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -112,7 +116,7 @@ final class TcpConnection
         nodelay = false;
         error = TcpError.NONE;
         dupAcks = 0;
-        recover = iss;
+        recover = iss - 1; // below every data octet, so the loss of the first data segment can be fast-retransmitted
         retries = 0;
         retransmits = 0;
         rttTiming = false;
@@ -228,6 +232,7 @@ final class TcpConnection
         tcp.counters.get(TcpCounter.CURR_ESTAB).increment();
         cc = tcp.congestionControl.create(mss, Math.max(2L * mss, 2L * tcp.config.sendBufferBytes()));
         rtt.onHandshakeComplete();
+        scoreboard.reset(sndUna, sndMax, mss);
         if (listener != null)
         {
             if (listener.isClosed())
@@ -551,6 +556,11 @@ final class TcpConnection
             return false;
         }
         final int window = seg.window() << sndShift;
+        int newlySacked = 0;
+        if (sackOk)
+        {
+            newlySacked = scoreboard.update(ack, tcp.rxSackEdges, readSackBlocks());
+        }
         if (Seq.gt(ack, sndUna))
         {
             final int newly = sendQueue.ack(ack);
@@ -581,6 +591,11 @@ final class TcpConnection
                     cc.exitRecovery(nowNs, flight);
                     dupAcks = 0;
                 }
+                else if (sackOk)
+                {
+                    cc.onAck(ackedBytes, sample, nowNs, flight);
+                    sackRecoveryOutput(nowNs); // RFC 6675 §5 (C): partial ACK, send what pipe allows
+                }
                 else
                 {
                     cc.onAck(ackedBytes, sample, nowNs, flight);
@@ -591,6 +606,10 @@ final class TcpConnection
             {
                 dupAcks = 0;
                 cc.onAck(ackedBytes, sample, nowNs, flight);
+                if (sackOk && sndUna != sndMax && scoreboard.isLost(sndUna) && Seq.gt(ack - 1, recover))
+                {
+                    enterSackRecovery(nowNs); // RFC 6675 §5 step (2)/(4): IsLost(HighACK + 1)
+                }
             }
             if (sndUna == sndMax)
             {
@@ -605,11 +624,25 @@ final class TcpConnection
                 socket.onWritable();
             }
         }
-        else if (ack == sndUna && payload == 0 && !seg.fin() && window == sndWnd && sndUna != sndMax)
+        else if (ack == sndUna && sndUna != sndMax
+            && (payload == 0 && !seg.fin() && window == sndWnd || newlySacked > 0))
         {
-            // a duplicate ACK (RFC 5681 §2)
+            // a duplicate ACK (RFC 5681 §2; with SACK, RFC 6675 §2: one carrying new SACK information)
             dupAcks++;
-            if (dupAcks == SackScoreboard.DUP_THRESH && !cc.inRecovery() && Seq.gt(ack - 1, recover))
+            if (sackOk && cc.inRecovery())
+            {
+                sackRecoveryOutput(nowNs);
+            }
+            else if (sackOk && !cc.inRecovery() && Seq.gt(ack - 1, recover)
+                && (dupAcks >= SackScoreboard.DUP_THRESH || scoreboard.isLost(sndUna)))
+            {
+                enterSackRecovery(nowNs);
+            }
+            else if (dupAcks < SackScoreboard.DUP_THRESH && !cc.inRecovery())
+            {
+                limitedTransmit(nowNs);
+            }
+            else if (dupAcks == SackScoreboard.DUP_THRESH && !cc.inRecovery() && Seq.gt(ack - 1, recover))
             {
                 recover = sndMax;
                 cc.enterRecovery(nowNs, Seq.diff(sndMax, sndUna));
@@ -646,8 +679,160 @@ final class TcpConnection
         return ns;
     }
 
+    /**
+     * Limited transmit (RFC 3042 §2): on the first and second duplicate ACK, one new segment if the receiver's
+     * window allows it and the flight stays within cwnd + 2 * SMSS; cwnd itself is not changed.
+     */
+    private void limitedTransmit(final long nowNs)
+    {
+        if (sndNxt != sndMax || !canSend())
+        {
+            return;
+        }
+        final long flight = Seq.diff(sndNxt, sndUna);
+        final long rwndRoom = (sndWnd & 0xFFFF_FFFFL) - flight;
+        final int unsent = Math.max(0, Seq.diff(sendQueue.writeEnd(), sndNxt));
+        final int length = (int)Math.max(0, Math.min(Math.min(mss, unsent), rwndRoom));
+        if (length == 0 || flight + length > cc.cwnd() + 2L * mss)
+        {
+            return;
+        }
+        final boolean fin = sendQueue.finQueued() && sndNxt + length == sendQueue.finSeq();
+        if (!sendData(sndNxt, length, fin, nowNs))
+        {
+            return;
+        }
+        tcp.counters.increment(TcpCounter.LIMITED_TRANSMITS);
+        sndNxt += length + (fin ? 1 : 0);
+        sndMax = sndNxt;
+        sendQueue.sent(sndNxt);
+        scoreboard.onTransmit(sndMax);
+    }
+
+    /** Copies the SACK blocks of the received segment into {@code tcp.rxSackEdges}; returns their count. */
+    private int readSackBlocks()
+    {
+        final TcpOptions options = tcp.rxOptions;
+        final int[] edges = tcp.rxSackEdges;
+        options.rewind();
+        int count = 0;
+        while (options.next())
+        {
+            if (options.kind() == TcpOptions.KIND_SACK)
+            {
+                final int blocks = options.sackBlockCount();
+                for (int i = 0; i < blocks && count < TcpOptions.MAX_SACK_BLOCKS; i++)
+                {
+                    edges[2 * count] = options.sackLeftEdge(i);
+                    edges[2 * count + 1] = options.sackRightEdge(i);
+                    count++;
+                }
+            }
+        }
+        return count;
+    }
+
+    /**
+     * RFC 6675 §5 step (4): RecoveryPoint = HighData, ssthresh and cwnd reduced, the first hole retransmitted, then
+     * as much as the pipe allows.
+     */
+    private void enterSackRecovery(final long nowNs)
+    {
+        if (Seq.lt(sndNxt, sndMax))
+        {
+            sndNxt = sndMax; // the holes left by a go-back-N are retransmitted by NextSeg rules (1) and (3)
+            sendQueue.sent(sndNxt);
+        }
+        recover = sndMax;
+        scoreboard.enterRecovery();
+        cc.enterRecovery(nowNs, Seq.diff(sndMax, sndUna));
+        tcp.counters.increment(TcpCounter.FAST_RETRANS);
+        tcp.counters.increment(TcpCounter.SACK_RECOVERIES);
+        final int length = recoveryLength(sndUna, Math.min(mss, Seq.diff(sndMax, sndUna)));
+        if (length > 0 && sendRecoverySegment(sndUna, length, nowNs))
+        {
+            scoreboard.onRetransmit(sndUna, length);
+        }
+        armRto(nowNs);
+        sackRecoveryOutput(nowNs);
+    }
+
+    /** Clips a segment [seq, seq + length) to the octets held (data and the FIN), so it can be sent. */
+    private int recoveryLength(final int seq, final int length)
+    {
+        int end = seq + length;
+        final int last = sendQueue.finSent() ? sendQueue.finSeq() + 1 : sendQueue.writeEnd();
+        if (Seq.gt(end, last))
+        {
+            end = last;
+        }
+        return Math.max(0, Seq.diff(end, seq));
+    }
+
+    /** Sends [seq, seq + length) of octets already sent once, the FIN included when it is the last octet. */
+    private boolean sendRecoverySegment(final int seq, final int length, final long nowNs)
+    {
+        final boolean fin = sendQueue.finSent() && seq + length == sendQueue.finSeq() + 1;
+        rttTiming = false;
+        return sendData(seq, fin ? length - 1 : length, fin, nowNs);
+    }
+
+    /**
+     * RFC 6675 §5 step (C): while cwnd - pipe &ge; 1 SMSS, send the segment NextSeg chooses. The recovery window is
+     * ssthresh (RFC 6675 §5 step (4.2)), not the inflated cwnd of RFC 5681 fast recovery.
+     */
+    private void sackRecoveryOutput(final long nowNs)
+    {
+        final long cwnd = Math.max(mss, cc.ssthresh());
+        for (int i = 0; i < MAX_RECOVERY_SENDS && cwnd - scoreboard.pipe() >= mss; i++)
+        {
+            final long room = Math.min(sndWnd & 0xFFFF_FFFFL, cc.maxCwnd()) - Seq.diff(sndMax, sndUna);
+            final int unsent = Math.max(0, Seq.diff(sendQueue.writeEnd(), sndMax));
+            final int sendableNew = sndNxt == sndMax ? (int)Math.max(0, Math.min(unsent, room)) : 0;
+            final int rule = scoreboard.nextSeg(sendableNew);
+            if (rule == SackScoreboard.NONE)
+            {
+                return;
+            }
+            final int seq = scoreboard.nextSeq();
+            if (rule == SackScoreboard.RULE_NEW_DATA)
+            {
+                final int length = Math.min(mss, scoreboard.nextLength());
+                final boolean fin = sendQueue.finQueued() && seq + length == sendQueue.finSeq();
+                if (!sendData(seq, length, fin, nowNs))
+                {
+                    return;
+                }
+                sndNxt = seq + length + (fin ? 1 : 0);
+                sndMax = sndNxt;
+                sendQueue.sent(sndNxt);
+                scoreboard.onTransmit(sndMax);
+                if (rtoAt == NONE)
+                {
+                    armRto(nowNs);
+                }
+                continue;
+            }
+            final int length = recoveryLength(seq, scoreboard.nextLength());
+            if (length == 0 || !sendRecoverySegment(seq, length, nowNs))
+            {
+                return;
+            }
+            if (rule != SackScoreboard.RULE_RESCUE)
+            {
+                scoreboard.onRetransmit(seq, length);
+            }
+        }
+    }
+
+    /** RFC 5961 §3.2/§4.2 challenge ACK, at most {@link Tcp#CHALLENGE_ACK_LIMIT} a second for the stack (§7). */
     private void challengeAck(final long nowNs)
     {
+        if (!tcp.challengeAcks.tryTake(nowNs))
+        {
+            tcp.counters.increment(TcpCounter.CHALLENGE_ACKS_RATE_LIMITED);
+            return;
+        }
         tcp.counters.increment(TcpCounter.CHALLENGE_ACKS);
         sendAck(nowNs);
     }
@@ -880,6 +1065,7 @@ final class TcpConnection
             if (Seq.gt(sndNxt, sndMax))
             {
                 sndMax = sndNxt;
+                scoreboard.onTransmit(sndMax);
             }
             if (rtoAt == NONE)
             {
@@ -969,6 +1155,12 @@ final class TcpConnection
         if (syn)
         {
             window = Math.min(65_535, receiveQueue.capacity());
+            if ((flags & TcpFlyweight.ACK) != 0)
+            {
+                // the SYN-ACK offers a window: record its edge, else RCV.WND stays 0 until our first non-SYN segment
+                // and the peer's first data is refused as outside the window
+                receiveQueue.advertiseWindow();
+            }
         }
         else
         {
@@ -1155,6 +1347,7 @@ final class TcpConnection
                 sndNxt += 1;
                 sendQueue.sent(sndNxt);
                 sndMax = sndNxt;
+                scoreboard.onTransmit(sndMax);
                 rtt.onTimeout();
                 armRto(nowNs);
             }
@@ -1182,6 +1375,8 @@ final class TcpConnection
         else
         {
             cc.onRetransmissionTimeout(nowNs, Seq.diff(sndMax, sndUna));
+            // RFC 6675 §5.1 allows keeping the SACK information; we expunge it (RFC 2018 §8: the receiver may renege)
+            scoreboard.onRetransmissionTimeout(false);
             recover = sndMax;
             dupAcks = 0;
             sndNxt = sndUna; // go back N (RFC 5681 §3.1, RFC 6298 5.4)

@@ -44,7 +44,13 @@ public enum TcpCounter implements CounterDescriptor
     /** Connections ended by the retry limit. */
     ABORT_ON_TIMEOUT("AbortOnTimeout: connections ended by retransmission timeouts"),
     /** Segments that could not be sent for lack of a TX buffer (recovered by retransmission). */
-    OUT_DISCARDS("OutDiscards: segments not sent: no TX buffer");
+    OUT_DISCARDS("OutDiscards: segments not sent: no TX buffer"),
+    /** SACK-based loss recoveries entered (RFC 6675). */
+    SACK_RECOVERIES("SackRecovery: SACK-based loss recoveries"),
+    /** Segments sent by limited transmit (RFC 3042). */
+    LIMITED_TRANSMITS("LimitedTransmit: segments sent on the first two duplicate ACKs"),
+    /** Challenge ACKs not sent: over the stack's rate limit (RFC 5961 §7). */
+    CHALLENGE_ACKS_RATE_LIMITED("ChallengeACKsRateLimited: challenge ACKs suppressed by the rate limit");
 
     private final String label;
 
