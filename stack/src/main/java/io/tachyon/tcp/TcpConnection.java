@@ -170,7 +170,6 @@ final class TcpConnection
         irs = seg.sequenceNumber();
         readSynOptions(seg);
         receiveQueue.open(irs + 1, rcvShift, mss);
-        receiveQueue.advertiseWindow(); // the SYN-ACK offers a window: data may follow the handshake's ACK at once
         sndWnd = seg.window(); // never scaled in a SYN (RFC 7323 §2.2)
         maxSndWnd = sndWnd;
         sndWl1 = irs;
@@ -535,7 +534,6 @@ final class TcpConnection
         else
         {
             // simultaneous open (RFC 9293 §3.5, figure 8)
-            receiveQueue.advertiseWindow();
             sndWnd = seg.window();
             maxSndWnd = sndWnd;
             sndWl1 = irs;
@@ -662,6 +660,12 @@ final class TcpConnection
             maxSndWnd = Math.max(maxSndWnd, window);
             sndWl1 = seq;
             sndWl2 = ack;
+        }
+        if (sndWnd == 0 && ack == sndUna && Seq.diff(sndMax, sndUna) == 1)
+        {
+            // the peer answered our zero-window probe: it is alive, so probing goes on indefinitely (RFC 9293
+            // §3.8.6.1, MUST-37); only unanswered probes count against the retry limit
+            retries = 0;
         }
         return true;
     }
@@ -814,6 +818,12 @@ final class TcpConnection
                 continue;
             }
             final int length = recoveryLength(seq, scoreboard.nextLength());
+            if (rule == SackScoreboard.RULE_RESCUE && Seq.leq(seq + length - 1, scoreboard.highRxt()))
+            {
+                // RFC 6675 rule (4) probes a lost tail; when the octets it would resend were already retransmitted
+                // in this recovery (HighRxt covers them) it would only duplicate that retransmission.
+                return;
+            }
             if (length == 0 || !sendRecoverySegment(seq, length, nowNs))
             {
                 return;

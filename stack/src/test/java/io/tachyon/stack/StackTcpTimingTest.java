@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -284,9 +283,6 @@ class StackTcpTimingTest
     }
 
     @Test
-    @Disabled("BUG (RFC 9293 MUST-37): each zero-window probe after the first goes through the retransmission path "
-        + "and counts against TcpConfig.retries; the probe's ACK (ack == SND.UNA, window 0) never resets the count, "
-        + "so the connection fails with TIMED_OUT after 15 probes. Left to the branch that reworks recovery.")
     void shouldKeepProbingAZeroWindowIndefinitely()
     {
         try (TapPair pair = new TapPair(dir, c -> c, c -> c.tcp(TcpConfig.DEFAULT.withBuffers(256 * 1024, 10 * 1448))))
