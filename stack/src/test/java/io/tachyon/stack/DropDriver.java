@@ -57,19 +57,18 @@ public final class DropDriver extends DelegatingDriver
         return total - ihl - doff;
     }
 
-    private final class Queue implements DriverQueue
+    private final class Queue extends DelegatingQueue
     {
-        @Override
-        public int queueId()
+        Queue()
         {
-            return 0;
+            super(driver);
         }
 
         @Override
         public int receive(final FrameBatch batch)
         {
             final int before = batch.size();
-            final int n = driver.queue(0).receive(batch);
+            final int n = inner().receive(batch);
             int kept = n;
             int i = before;
             while (i < before + kept)
@@ -83,7 +82,7 @@ public final class DropDriver extends DelegatingDriver
                 if (payload > 0 && drop.test(dataFrames++))
                 {
                     dropped++;
-                    driver.queue(0).release(batch, i);
+                    inner().release(batch, i);
                     batch.remove(i);
                     kept--;
                 }
@@ -93,24 +92,6 @@ public final class DropDriver extends DelegatingDriver
                 }
             }
             return kept;
-        }
-
-        @Override
-        public void release(final FrameBatch batch, final int index)
-        {
-            driver.queue(0).release(batch, index);
-        }
-
-        @Override
-        public int acquire(final FrameBatch batch, final int count)
-        {
-            return driver.queue(0).acquire(batch, count);
-        }
-
-        @Override
-        public int transmit(final FrameBatch batch)
-        {
-            return driver.queue(0).transmit(batch);
         }
     }
 }

@@ -30,42 +30,23 @@ public final class RxFlagsDriver extends DelegatingDriver
         return queue;
     }
 
-    private final class Queue implements DriverQueue
+    private final class Queue extends DelegatingQueue
     {
-        @Override
-        public int queueId()
+        Queue()
         {
-            return 0;
+            super(driver);
         }
 
         @Override
         public int receive(final FrameBatch batch)
         {
             final int before = batch.size();
-            final int n = driver.queue(0).receive(batch);
+            final int n = inner().receive(batch);
             for (int i = before; i < before + n; i++)
             {
                 batch.flags(i, rxFlags);
             }
             return n;
-        }
-
-        @Override
-        public void release(final FrameBatch batch, final int index)
-        {
-            driver.queue(0).release(batch, index);
-        }
-
-        @Override
-        public int acquire(final FrameBatch batch, final int count)
-        {
-            return driver.queue(0).acquire(batch, count);
-        }
-
-        @Override
-        public int transmit(final FrameBatch batch)
-        {
-            return driver.queue(0).transmit(batch);
         }
     }
 }

@@ -98,30 +98,11 @@ public final class TapDriver extends DelegatingDriver
         return true;
     }
 
-    private final class Queue implements DriverQueue
+    private final class Queue extends DelegatingQueue
     {
-        @Override
-        public int queueId()
+        Queue()
         {
-            return 0;
-        }
-
-        @Override
-        public int receive(final FrameBatch batch)
-        {
-            return driver.queue(0).receive(batch);
-        }
-
-        @Override
-        public void release(final FrameBatch batch, final int index)
-        {
-            driver.queue(0).release(batch, index);
-        }
-
-        @Override
-        public int acquire(final FrameBatch batch, final int count)
-        {
-            return driver.queue(0).acquire(batch, count);
+            super(driver);
         }
 
         @Override
@@ -133,7 +114,7 @@ public final class TapDriver extends DelegatingDriver
             {
                 recorded[i] = inspect(batch.segment(i), batch.offset(i), batch.length(i));
             }
-            final int n = driver.queue(0).transmit(batch);
+            final int n = inner().transmit(batch);
             for (int i = size - 1; i >= n; i--)
             {
                 if (recorded[i])
