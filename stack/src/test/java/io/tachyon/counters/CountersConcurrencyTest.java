@@ -1,5 +1,6 @@
 package io.tachyon.counters;
 
+import io.tachyon.time.SystemClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,6 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 /** A writer thread counts while a reader (on its own mapping of the file) polls. */
 class CountersConcurrencyTest
 {
+    /** Wall-clock time for bounding waits on real threads (the injected clock's production implementation). */
+    private static final SystemClock WALL_CLOCK = new SystemClock();
+
     private static final int EVENTS = 2_000_000;
 
     @TempDir
@@ -55,10 +59,10 @@ class CountersConcurrencyTest
             long lastBytes = 0;
             long lastHeartbeat = Long.MIN_VALUE;
             long polls = 0;
-            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(50);
+            final long deadline = WALL_CLOCK.nanoTime() + TimeUnit.SECONDS.toNanos(50);
             while (lastEvents < EVENTS || lastBytes < 3L * EVENTS)
             {
-                if (System.nanoTime() - deadline > 0)
+                if (WALL_CLOCK.nanoTime() - deadline > 0)
                 {
                     fail("reader saw only " + lastEvents + " events and " + lastBytes + " bytes after " + polls
                         + " polls");

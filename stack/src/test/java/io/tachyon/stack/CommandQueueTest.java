@@ -1,5 +1,6 @@
 package io.tachyon.stack;
 
+import io.tachyon.time.SystemClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -16,6 +17,9 @@ import org.junit.jupiter.api.Test;
 /** The MPSC command queue: bounds, order, many producers. */
 class CommandQueueTest
 {
+    /** Wall-clock time for bounding waits on real threads (the injected clock's production implementation). */
+    private static final SystemClock WALL_CLOCK = new SystemClock();
+
     /** A command that remembers who made it. */
     record Tagged(int producer, int sequence) implements StackCommand
     {
@@ -84,8 +88,8 @@ class CommandQueueTest
         start.countDown();
         final int[] next = new int[producers];
         int received = 0;
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (received < producers * perProducer && System.nanoTime() < deadline)
+        final long deadline = WALL_CLOCK.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (received < producers * perProducer && WALL_CLOCK.nanoTime() < deadline)
         {
             final StackCommand command = queue.poll();
             if (command == null)

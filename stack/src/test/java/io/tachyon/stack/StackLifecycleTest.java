@@ -45,6 +45,9 @@ import io.tachyon.wire.Malformed;
 /** Running stacks on AgentRunners, commands from other threads, errors, close, and the counters file. */
 class StackLifecycleTest
 {
+    /** Wall-clock time for bounding waits on real threads (the injected clock's production implementation). */
+    private static final SystemClock WALL_CLOCK = new SystemClock();
+
     @TempDir
     Path counters;
 
@@ -102,8 +105,8 @@ class StackLifecycleTest
 
             a.requestClose();
             b.requestClose();
-            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while ((!a.isClosed() || !b.isClosed()) && System.nanoTime() < deadline)
+            final long deadline = WALL_CLOCK.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while ((!a.isClosed() || !b.isClosed()) && WALL_CLOCK.nanoTime() < deadline)
             {
                 Thread.onSpinWait();
             }

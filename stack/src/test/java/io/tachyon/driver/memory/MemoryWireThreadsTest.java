@@ -23,6 +23,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class MemoryWireThreadsTest
 {
+    /** Wall-clock time for bounding waits on real threads (the injected clock's production implementation). */
+    private static final SystemClock WALL_CLOCK = new SystemClock();
+
     private static final int FRAMES = 1_000_000;
     private static final long DEADLINE_NS = 60_000_000_000L;
     private static final ValueLayout.OfLong SEQ = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
@@ -74,10 +77,10 @@ class MemoryWireThreadsTest
             final Thread poller = new Thread(() ->
             {
                 final FrameBatch batch = new FrameBatch(32);
-                final long deadline = System.nanoTime() + DEADLINE_NS;
+                final long deadline = WALL_CLOCK.nanoTime() + DEADLINE_NS;
                 try
                 {
-                    while (System.nanoTime() - deadline < 0L)
+                    while (WALL_CLOCK.nanoTime() - deadline < 0L)
                     {
                         final int got = q.acquire(batch, batch.remaining());
                         for (int i = 0; i < got; i++)
@@ -101,8 +104,8 @@ class MemoryWireThreadsTest
                 }
             }, "poller");
             poller.start();
-            final long deadline = System.nanoTime() + DEADLINE_NS;
-            while (rounds.get() < 10_000 && System.nanoTime() - deadline < 0L)
+            final long deadline = WALL_CLOCK.nanoTime() + DEADLINE_NS;
+            while (rounds.get() < 10_000 && WALL_CLOCK.nanoTime() - deadline < 0L)
             {
                 Thread.onSpinWait();
             }
@@ -151,12 +154,12 @@ class MemoryWireThreadsTest
             final DriverQueue q = driver.queue(0);
             final FrameBatch tx = new FrameBatch(32);
             final FrameBatch rx = new FrameBatch(32);
-            final long deadline = System.nanoTime() + DEADLINE_NS;
+            final long deadline = WALL_CLOCK.nanoTime() + DEADLINE_NS;
             try
             {
                 while ((sent < FRAMES || received < FRAMES) && !stop)
                 {
-                    if (System.nanoTime() - deadline > 0L)
+                    if (WALL_CLOCK.nanoTime() - deadline > 0L)
                     {
                         failure.set("deadline passed: sent=" + sent + " received=" + received);
                         return;

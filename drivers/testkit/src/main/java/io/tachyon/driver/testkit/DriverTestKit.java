@@ -1,5 +1,6 @@
 package io.tachyon.driver.testkit;
 
+import io.tachyon.time.SystemClock;
 import io.tachyon.driver.DriverCapabilities;
 import io.tachyon.driver.DriverException;
 import io.tachyon.driver.DriverQueue;
@@ -43,6 +44,9 @@ import static org.junit.jupiter.api.Assumptions.abort;
  */
 public abstract class DriverTestKit
 {
+    /** Wall-clock time for bounding waits on real threads (the injected clock's production implementation). */
+    private static final SystemClock WALL_CLOCK = new SystemClock();
+
     /** The most buffers the pool-draining cases take before deciding the pool is not bounded. */
     private static final int POOL_LIMIT = 1 << 18;
     /** Frames a file harness gets for the burst-receive case, which must inject before open knows maxBurst. */
@@ -852,12 +856,12 @@ public abstract class DriverTestKit
 
     private long deadline()
     {
-        return System.nanoTime() + harness.pollTimeout().toNanos();
+        return WALL_CLOCK.nanoTime() + harness.pollTimeout().toNanos();
     }
 
     private static void checkDeadline(final long deadlineNs, final String progress)
     {
-        if (System.nanoTime() - deadlineNs > 0L)
+        if (WALL_CLOCK.nanoTime() - deadlineNs > 0L)
         {
             fail("timed out: " + progress);
         }

@@ -1,5 +1,6 @@
 package io.tachyon.driver.testkit;
 
+import io.tachyon.time.SystemClock;
 import io.tachyon.driver.DriverQueue;
 import io.tachyon.driver.DriverState;
 import io.tachyon.driver.FrameBatch;
@@ -26,6 +27,9 @@ import java.util.List;
  */
 public final class MemoryWireHarness implements DriverHarness
 {
+    /** Wall-clock time for bounding waits on real threads (the injected clock's production implementation). */
+    private static final SystemClock WALL_CLOCK = new SystemClock();
+
     /**
      * The default wire for the kit: 100 frames in flight (not a multiple of the burst of 32, so back-pressure splits
      * a batch), 256 buffers per pool, no faults.
@@ -136,8 +140,8 @@ public final class MemoryWireHarness implements DriverHarness
         {
             driver().close(); // frames already on the wire still reach B
         }
-        final long deadline = System.nanoTime() + pollTimeout().toNanos();
-        while (observed.size() < expected && System.nanoTime() - deadline < 0L)
+        final long deadline = WALL_CLOCK.nanoTime() + pollTimeout().toNanos();
+        while (observed.size() < expected && WALL_CLOCK.nanoTime() - deadline < 0L)
         {
             pump();
         }
