@@ -53,8 +53,8 @@ import io.tachyon.wire.Malformed;
  * <h2>Errors we receive</h2>
  * Destination unreachable, time exceeded and parameter problem must quote a whole IPv4 header plus 8 bytes whose
  * source is our address; the quote is handed to the transport (for UDP: the socket bound to the quoted source port,
- * see {@link TransportErrorListener}). Fragmentation needed also lowers the path MTU estimate for the quoted
- * destination (RFC 1191). Source quench is ignored (RFC 6633), as are redirects (one gateway) and timestamp
+ * see {@link TransportErrorListener}; for TCP: the connection of the quoted 4-tuple). Fragmentation needed also
+ * lowers the path MTU estimate for the quoted destination (RFC 1191). Source quench is ignored (RFC 6633), as are redirects (one gateway) and timestamp
  * requests (RFC 1122 §3.2.2.8 makes them optional).
  * <p>
  * Threading: the stack thread only. Nothing allocates after construction.
@@ -85,6 +85,7 @@ public final class Icmp implements TransportInput, IcmpErrorSender, Ipv4Reassemb
 
     private EchoListener echoListener;
     private TransportErrorListener udpErrors;
+    private TransportErrorListener tcpErrors;
 
     /**
      * ICMP over an IPv4 layer.
@@ -137,6 +138,16 @@ public final class Icmp implements TransportInput, IcmpErrorSender, Ipv4Reassemb
     public void udpErrors(final TransportErrorListener listener)
     {
         udpErrors = listener;
+    }
+
+    /**
+     * Sets who hears errors about our TCP segments (RFC 9293 §3.9.2.2 MUST-54).
+     *
+     * @param listener the TCP layer, or null.
+     */
+    public void tcpErrors(final TransportErrorListener listener)
+    {
+        tcpErrors = listener;
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -361,7 +372,8 @@ public final class Icmp implements TransportInput, IcmpErrorSender, Ipv4Reassemb
         {
             info = icmp.restOfHeader() >>> 24;
         }
-        final TransportErrorListener listener = quoted.protocol() == Ipv4Flyweight.PROTOCOL_UDP ? udpErrors : null;
+        final TransportErrorListener listener = quoted.protocol() == Ipv4Flyweight.PROTOCOL_UDP ? udpErrors
+            : quoted.protocol() == Ipv4Flyweight.PROTOCOL_TCP ? tcpErrors : null;
         if (listener != null && listener.onError(TransportErrorListener.ORIGIN_ICMP, type, icmp.code(), info,
             quoted))
         {

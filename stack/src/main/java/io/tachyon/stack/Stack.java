@@ -194,6 +194,7 @@ public final class Stack implements Agent, AutoCloseable
         ipv4.errorSender(icmp);
         ipv4.errorListener(udp);
         icmp.udpErrors(udp);
+        icmp.tcpErrors(tcp);
         udp.igmp(igmp);
         ipv4.membership(igmp::isMember);
         ipv4.igmp(new IgmpInput(igmp));

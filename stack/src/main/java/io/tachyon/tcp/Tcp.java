@@ -1,5 +1,8 @@
 package io.tachyon.tcp;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import java.util.Objects;
 
 import org.agrona.collections.Int2ObjectHashMap;
@@ -8,6 +11,8 @@ import org.agrona.collections.Long2ObjectHashMap;
 import io.tachyon.counters.CounterFamily;
 import io.tachyon.driver.FrameBatch;
 import io.tachyon.ipv4.Ipv4;
+import io.tachyon.ipv4.Ipv4Address;
+import io.tachyon.ipv4.TransportErrorListener;
 import io.tachyon.ipv4.TransportInput;
 import io.tachyon.stack.TimerWheel;
 import io.tachyon.time.Clock;
@@ -28,7 +33,7 @@ import io.tachyon.wire.TcpOptionsWriter;
  * <p>
  * Threading: the stack thread only.
  */
-public final class Tcp implements TransportInput, AutoCloseable
+public final class Tcp implements TransportInput, TransportErrorListener, AutoCloseable
 {
     /** The timer kind the stack gives TCP's timers; the payload is the connection's pool index. */
     public static final int TIMER_KIND = 100;
@@ -40,6 +45,19 @@ public final class Tcp implements TransportInput, AutoCloseable
 
     static final int TTL = 64;
 
+    /** Entries of the RFC 6056 Algorithm 4 perturbation table (a power of two). */
+    static final int PORT_TABLE_LENGTH = 1024;
+    /**
+     * How far above the SND.MAX of a TIME-WAIT connection the ISN of its reopened successor starts at least (Linux's
+     * {@code tw_snd_nxt + 65535 + 2}; RFC 9293 §3.6.1 MAY-2 asks for an ISN larger than any sequence number used).
+     */
+    static final int TIME_WAIT_ISN_GAP = 65_537;
+
+    private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final long COOKIE_KEY_LABEL = 0x7379_6e63_6f6f_6b69L;
+    private static final long PORT_KEY_LABEL = 0x6570_6865_6d65_7261L;
+
     final Ipv4 ipv4;
     final Clock clock;
     final TimerWheel timers;
@@ -48,6 +66,7 @@ public final class Tcp implements TransportInput, AutoCloseable
     final CongestionControlFactory congestionControl;
     final InitialSequenceNumbers isns;
     final TcpTimestamps timestamps;
+    final SynCookies synCookies;
     final TcpFlyweight txTcp = new TcpFlyweight();
     final TcpOptionsWriter optionsWriter = new TcpOptionsWriter();
     final TcpOptions rxOptions = new TcpOptions();
@@ -62,9 +81,10 @@ public final class Tcp implements TransportInput, AutoCloseable
     private final int[] free;
     private final int ephemeralLow;
     private final int ephemeralHigh;
+    private final SipHash portHash;
+    private final int[] portPerturbation = new int[PORT_TABLE_LENGTH];
     private int freeCount;
     private int created;
-    private int nextEphemeral;
     private boolean closed;
 
     /**
@@ -75,9 +95,11 @@ public final class Tcp implements TransportInput, AutoCloseable
      * @param timers        the stack's timer wheel ({@link #TIMER_KIND} timers go to {@link #onTimer}).
      * @param counters      the TCP counters.
      * @param config        the settings.
-     * @param ephemeralLow  the lowest ephemeral port.
-     * @param ephemeralHigh the highest ephemeral port.
-     * @param key           the secret of ISNs and timestamp offsets.
+     * @param ephemeralLow  the lowest ephemeral port, 1 to 65535.
+     * @param ephemeralHigh the highest ephemeral port, {@code ephemeralLow} to 65535.
+     * @param key           the secret of ISNs and timestamp offsets; the keys of SYN cookies and of ephemeral port
+     *                      selection are derived from it (SipHash of a label under it).
+     * @throws IllegalArgumentException for a bad ephemeral port range.
      */
     public Tcp(final Ipv4 ipv4, final Clock clock, final TimerWheel timers, final CounterFamily<TcpCounter> counters,
         final TcpConfig config, final int ephemeralLow, final int ephemeralHigh, final SipKey key)
@@ -93,9 +115,22 @@ public final class Tcp implements TransportInput, AutoCloseable
         this.connections = new Long2ObjectHashMap<>(Math.max(8, config.maxConnections() * 2), 0.5f);
         this.pool = new TcpConnection[config.maxConnections()];
         this.free = new int[config.maxConnections()];
+        if (ephemeralLow < 1 || ephemeralHigh > 65_535 || ephemeralLow > ephemeralHigh)
+        {
+            throw new IllegalArgumentException("ephemeral port range must be within 1..65535 and not empty: "
+                + ephemeralLow + ".." + ephemeralHigh);
+        }
         this.ephemeralLow = ephemeralLow;
         this.ephemeralHigh = ephemeralHigh;
-        this.nextEphemeral = ephemeralLow + (int)((clock.nanoTime() >>> 10) % (ephemeralHigh - ephemeralLow + 1));
+        this.synCookies = new SynCookies(derive(key, COOKIE_KEY_LABEL));
+        this.portHash = new SipHash(derive(key, PORT_KEY_LABEL));
+    }
+
+    /** A key of its own for another use: two SipHash outputs of a label under {@code key}. */
+    private static SipKey derive(final SipKey key, final long label)
+    {
+        final SipHash sip = new SipHash(key);
+        return new SipKey(sip.hash(label, 0L), sip.hash(label, 1L));
     }
 
     /**
@@ -142,7 +177,8 @@ public final class Tcp implements TransportInput, AutoCloseable
      * Opens a listener (RFC 9293 §3.10.1 passive OPEN).
      *
      * @param port    the local port, 1 to 65535.
-     * @param backlog the most connections waiting in the SYN and accept queues together, 1 to 65536.
+     * @param backlog the size of each of the listener's two queues (see {@link TcpListener}): at most this many
+     *                half-open connections and this many established ones waiting for accept, 1 to 65536.
      * @return the listener, in LISTEN.
      * @throws IllegalArgumentException for a bad port or backlog.
      * @throws IllegalStateException    when the port already has a listener.
@@ -187,22 +223,13 @@ public final class Tcp implements TransportInput, AutoCloseable
             throw new IllegalArgumentException("no unicast route to " + io.tachyon.ipv4.Ipv4Address.toString(
                 remoteAddress));
         }
-        final int span = ephemeralHigh - ephemeralLow + 1;
-        int localPort = 0;
-        for (int i = 0; i < span; i++)
-        {
-            final int candidate = nextEphemeral;
-            nextEphemeral = candidate == ephemeralHigh ? ephemeralLow : candidate + 1;
-            if (!listeners.containsKey(candidate) && !connections.containsKey(key(remoteAddress, remotePort,
-                candidate)))
-            {
-                localPort = candidate;
-                break;
-            }
-        }
+        final int localPort = ephemeralPort(remoteAddress, remotePort);
         if (localPort == 0)
         {
-            throw new IllegalStateException("no free ephemeral port to " + remotePort);
+            counters.increment(TcpCounter.EPHEMERAL_PORTS_EXHAUSTED);
+            throw new IllegalStateException("no free ephemeral port to " + Ipv4Address.toString(remoteAddress) + ":"
+                + remotePort + ": all " + (ephemeralHigh - ephemeralLow + 1) + " ports of " + ephemeralLow + ".."
+                + ephemeralHigh + " are in use towards it");
         }
         final TcpConnection connection = allocate();
         if (connection == null)
@@ -211,6 +238,34 @@ public final class Tcp implements TransportInput, AutoCloseable
         }
         connection.activeOpen(socket, localPort, remoteAddress, remotePort, nowNs);
         return connection;
+    }
+
+    /**
+     * RFC 6056 §3.3.4, Algorithm 4 ("Double-Hash Port Selection"): {@code offset = F(local, remote, remotePort)},
+     * {@code index = G(local, remote, remotePort)}, then {@code port = low + (offset + table[index]++) mod span} until
+     * a port is free (no listener on it and no connection with this 4-tuple). F and G are the two halves of one
+     * SipHash-2-4 under a key of their own, so the ports towards one destination follow each other while those
+     * towards another start elsewhere, and an observer cannot predict them. Linux does the same
+     * ({@code __inet_hash_connect}, {@code table_perturb}).
+     *
+     * @return the port, or 0 when every port of the range is in use towards this destination.
+     */
+    int ephemeralPort(final int remoteAddress, final int remotePort)
+    {
+        final long hash = portHash.hash(FourTuple.addresses(ipv4.address(), remoteAddress), remotePort);
+        final long offset = hash & 0xFFFF_FFFFL;
+        final int index = (int)(hash >>> 32) & (PORT_TABLE_LENGTH - 1);
+        final int span = ephemeralHigh - ephemeralLow + 1;
+        for (int count = span; count > 0; count--)
+        {
+            final int port = ephemeralLow + (int)((offset + (portPerturbation[index] & 0xFFFF_FFFFL)) % span);
+            portPerturbation[index]++;
+            if (!listeners.containsKey(port) && !connections.containsKey(key(remoteAddress, remotePort, port)))
+            {
+                return port;
+            }
+        }
+        return 0;
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -309,21 +364,41 @@ public final class Tcp implements TransportInput, AutoCloseable
         final TcpConnection connection = connections.get(key(remote, remotePort, localPort));
         if (connection != null)
         {
+            if (connection.state == TcpState.TIME_WAIT && tcp.syn() && !tcp.ack() && !tcp.rst())
+            {
+                final TcpListener listener = listeners.get(localPort);
+                if (listener != null && !listener.isClosed() && !listener.acceptQueueFull()
+                    && !listener.synQueueFull() && connection.acceptsNewSyn(tcp))
+                {
+                    // RFC 9293 §3.6.1 MAY-2, RFC 6191: the new SYN ends TIME-WAIT and opens a new incarnation
+                    counters.increment(TcpCounter.TIME_WAIT_REUSED);
+                    final int oldSndMax = connection.sndMax;
+                    connection.enterClosed();
+                    return onListen(listener, tcp, remote, true, oldSndMax + TIME_WAIT_ISN_GAP, nowNs);
+                }
+            }
             connection.onSegment(tcp, nowNs);
             return true;
         }
         final TcpListener listener = listeners.get(localPort);
         if (listener != null && !listener.isClosed())
         {
-            return onListen(listener, tcp, remote, nowNs);
+            return onListen(listener, tcp, remote, false, 0, nowNs);
         }
         counters.increment(TcpCounter.NO_PORTS);
         resetFor(tcp, remote, nowNs);
         return false;
     }
 
-    /** RFC 9293 §3.10.7.2, LISTEN. */
-    private boolean onListen(final TcpListener listener, final TcpFlyweight tcp, final int remote, final long nowNs)
+    /**
+     * RFC 9293 §3.10.7.2, LISTEN, with the listener's queue limits and SYN cookies (see {@link TcpListener}).
+     *
+     * @param reopen  whether the SYN ends a TIME-WAIT connection of the same 4-tuple; then the ISN is at least
+     *                {@code minIss}.
+     * @param minIss  the smallest ISN allowed when {@code reopen}.
+     */
+    private boolean onListen(final TcpListener listener, final TcpFlyweight tcp, final int remote,
+        final boolean reopen, final int minIss, final long nowNs)
     {
         if (tcp.rst())
         {
@@ -331,6 +406,10 @@ public final class Tcp implements TransportInput, AutoCloseable
         }
         if (tcp.ack())
         {
+            if (!tcp.syn() && config.synCookies() && listener.cookiesRecent(nowNs))
+            {
+                return onCookieAck(listener, tcp, remote, nowNs);
+            }
             resetFor(tcp, remote, nowNs);
             return false;
         }
@@ -338,7 +417,130 @@ public final class Tcp implements TransportInput, AutoCloseable
         {
             return false;
         }
-        if (!listener.hasRoom())
+        if (listener.acceptQueueFull())
+        {
+            counters.increment(TcpCounter.LISTEN_OVERFLOWS);
+            return false;
+        }
+        if (listener.synQueueFull())
+        {
+            if (config.synCookies())
+            {
+                sendCookieSynAck(listener, tcp, remote, nowNs);
+                return true;
+            }
+            counters.increment(TcpCounter.SYN_QUEUE_DROPS);
+            return false;
+        }
+        final TcpConnection connection = allocate();
+        if (connection == null)
+        {
+            counters.increment(TcpCounter.POOL_EXHAUSTED);
+            return false;
+        }
+        connection.passiveOpen(listener, tcp, remote, reopen, minIss, nowNs);
+        return true;
+    }
+
+    /**
+     * Answers a SYN statelessly with a SYN-ACK whose ISN is a {@link SynCookies} cookie. Its options are those a
+     * SYN-ACK of {@link TcpConnection} would carry, except that without the Timestamps option in the SYN the cookie
+     * has nowhere to keep window scaling and SACK, so the SYN-ACK offers only the MSS (as Linux does).
+     */
+    private void sendCookieSynAck(final TcpListener listener, final TcpFlyweight syn, final int remote,
+        final long nowNs)
+    {
+        final TcpOptions options = rxOptions;
+        options.rewind();
+        int peerMss = ReceiveQueue.DEFAULT_MSS;
+        int peerShift = SynCookies.NO_WINDOW_SCALE;
+        boolean peerSack = false;
+        boolean peerTs = false;
+        int peerTsval = 0;
+        while (options.next())
+        {
+            switch (options.kind())
+            {
+                case TcpOptions.KIND_MSS -> peerMss = options.mss();
+                case TcpOptions.KIND_WINDOW_SCALE ->
+                    peerShift = Math.min(SynCookies.MAX_WINDOW_SCALE, options.windowScale());
+                case TcpOptions.KIND_SACK_PERMITTED -> peerSack = true;
+                case TcpOptions.KIND_TIMESTAMPS ->
+                {
+                    peerTs = true;
+                    peerTsval = options.timestampValue();
+                }
+                default ->
+                {
+                }
+            }
+        }
+        final int local = ipv4.address();
+        final int localPort = syn.destinationPort();
+        final int remotePort = syn.sourcePort();
+        final boolean ts = peerTs && config.timestamps();
+        final boolean ws = ts && peerShift != SynCookies.NO_WINDOW_SCALE && config.windowScaling();
+        final boolean sack = ts && peerSack && config.sack();
+        final int cookie = synCookies.cookie(local, localPort, remote, remotePort, syn.sequenceNumber(),
+            peerMss <= 0 ? ReceiveQueue.DEFAULT_MSS : peerMss & 0xFFFF, nowNs);
+        counters.increment(TcpCounter.SYN_COOKIES_SENT);
+        listener.cookieSent(nowNs);
+        final int optionsLength = 4 + (ts ? 12 : 0) + (ws ? 4 : 0);
+        final int length = TcpFlyweight.MIN_HEADER_LENGTH + optionsLength;
+        if (ipv4.prepare(remote, PROTOCOL, length, TTL, 0, Ipv4.PATH_MTU_DISCOVERY, nowNs) != Ipv4.OK)
+        {
+            counters.increment(TcpCounter.OUT_DISCARDS);
+            return;
+        }
+        final MemorySegment segment = ipv4.segment();
+        final long at = ipv4.l4Offset();
+        final TcpFlyweight out = txTcp.wrapForWrite(segment, at, length);
+        out.sourcePort(localPort).destinationPort(remotePort).sequenceNumber(cookie)
+            .acknowledgmentNumber(syn.sequenceNumber() + 1).dataOffset(length >>> 2)
+            .flags(TcpFlyweight.SYN | TcpFlyweight.ACK).window(Math.min(65_535, config.receiveBufferBytes()))
+            .checksum(0).urgentPointer(0);
+        final TcpOptionsWriter writer = optionsWriter.wrap(segment, at + TcpFlyweight.OPTIONS_OFFSET, optionsLength);
+        writer.mss(TcpConnection.localMss(this, remote));
+        if (ts)
+        {
+            if (sack)
+            {
+                writer.sackPermitted();
+            }
+            else
+            {
+                writer.nop().nop();
+            }
+            final int clock = TcpTimestamps.clock(nowNs, timestamps.offset(local, localPort, remote, remotePort));
+            writer.timestamps(SynCookies.timestamp(clock, ws ? peerShift : SynCookies.NO_WINDOW_SCALE,
+                peerSack && config.sack(), false), peerTsval);
+        }
+        if (ws)
+        {
+            writer.nop().windowScale(TcpConnection.receiveShift(config));
+        }
+        writer.finish();
+        finish(remote, length, TcpFlyweight.SYN | TcpFlyweight.ACK, false, nowNs);
+    }
+
+    /**
+     * An ACK for a listener with no connection while SYN cookies were recently sent: a valid cookie creates the
+     * connection in ESTABLISHED and the segment is then processed by it (it may carry data); an invalid one
+     * (forged, modified or older than two cookie periods) is answered with a RST, as Linux does (its cookie check
+     * hands the segment back to the listener, whose LISTEN processing resets an ACK).
+     */
+    private boolean onCookieAck(final TcpListener listener, final TcpFlyweight seg, final int remote,
+        final long nowNs)
+    {
+        final int mss = synCookies.check(ipv4.address(), seg.destinationPort(), remote, seg.sourcePort(),
+            seg.sequenceNumber(), seg.acknowledgmentNumber(), nowNs);
+        if (mss == SynCookies.INVALID)
+        {
+            counters.increment(TcpCounter.SYN_COOKIES_FAILED);
+            resetFor(seg, remote, nowNs);
+            return false;
+        }
+        if (listener.acceptQueueFull())
         {
             counters.increment(TcpCounter.LISTEN_OVERFLOWS);
             return false;
@@ -349,7 +551,12 @@ public final class Tcp implements TransportInput, AutoCloseable
             counters.increment(TcpCounter.POOL_EXHAUSTED);
             return false;
         }
-        connection.passiveOpen(listener, tcp, remote, nowNs);
+        counters.increment(TcpCounter.SYN_COOKIES_RECV);
+        connection.cookieOpen(listener, seg, remote, mss, nowNs);
+        if (connection.state == TcpState.ESTABLISHED)
+        {
+            connection.onSegment(seg, nowNs);
+        }
         return true;
     }
 
@@ -415,6 +622,38 @@ public final class Tcp implements TransportInput, AutoCloseable
             counters.increment(TcpCounter.OUT_RSTS);
         }
         return true;
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // ICMP errors
+    // ------------------------------------------------------------------------------------------------------------
+
+    /**
+     * An ICMP error quoting one of our TCP segments (RFC 9293 §3.9.2.2 MUST-54): the quote's ports find the
+     * connection and {@link TcpConnection#onIcmpError} acts on it (RFC 5927 sequence check, fragmentation needed,
+     * hard and soft errors). Local errors (an unresolved next hop) are not routed here.
+     *
+     * @return true if a connection took the error.
+     */
+    @Override
+    public boolean onError(final int origin, final int type, final int code, final int info,
+        final Ipv4Flyweight quoted)
+    {
+        if (origin != ORIGIN_ICMP || quoted.protocol() != PROTOCOL || quoted.availablePayloadLength() < 8)
+        {
+            return false;
+        }
+        final MemorySegment segment = quoted.segment();
+        final long at = quoted.payloadOffset();
+        final int localPort = segment.get(U16, at) & 0xFFFF;
+        final int remotePort = segment.get(U16, at + 2) & 0xFFFF;
+        final int seq = segment.get(U32, at + 4);
+        final TcpConnection connection = connections.get(key(quoted.destination(), remotePort, localPort));
+        if (connection == null)
+        {
+            return false;
+        }
+        return connection.onIcmpError(type, code, info, seq, clock.nanoTime());
     }
 
     // ------------------------------------------------------------------------------------------------------------

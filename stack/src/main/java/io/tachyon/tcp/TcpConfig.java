@@ -14,12 +14,22 @@ import java.util.Objects;
  *                            (RFC 9293 §3.8.6.3 caps it at 0.5 s).
  * @param retries             retransmissions of data before the connection ends with
  *                            {@link TcpError#TIMED_OUT} (Linux's tcp_retries2 is 15), 1 to 100.
- * @param synRetries          retransmissions of a SYN or SYN-ACK before giving up (tcp_syn_retries is 6), 1 to 100.
+ * @param synRetries          retransmissions of a SYN before an active open gives up, 1 to 100: 7 by default (Linux's
+ *                            tcp_syn_retries is 6, which gives up after 127 s), so that {@code synTimeoutNs} decides.
  * @param congestionControl   the algorithm's name ({@link CongestionControlFactory#forName(String)}).
  * @param windowScaling       whether to offer window scaling (RFC 7323 §2).
  * @param sack                whether to offer SACK (RFC 2018).
  * @param timestamps          whether to offer timestamps (RFC 7323 §3).
  * @param maxOutOfOrderBlocks the out-of-order ranges a receive queue holds, 1 to 1024.
+ * @param synCookies          whether a listener whose SYN queue is full answers SYNs with SYN cookies
+ *                            ({@link SynCookies}; Linux's {@code net.ipv4.tcp_syncookies=1}, on by default) instead
+ *                            of dropping them.
+ * @param synTimeoutNs        how long an active open (SYN-SENT) retransmits its SYN before it ends with
+ *                            {@link TcpError#TIMED_OUT}: R2 for a SYN, 180 s by default (RFC 9293 §3.8.3 MUST-23: at
+ *                            least 3 minutes), 1 ms to 1 hour. The attempt also ends after {@code synRetries}
+ *                            retransmissions, whichever comes first.
+ * @param synAckRetries       retransmissions of a SYN-ACK before a half-open passive connection is dropped
+ *                            (Linux's tcp_synack_retries is 5), 1 to 100.
  */
 public record TcpConfig(
     int maxConnections,
@@ -33,11 +43,21 @@ public record TcpConfig(
     boolean windowScaling,
     boolean sack,
     boolean timestamps,
-    int maxOutOfOrderBlocks)
+    int maxOutOfOrderBlocks,
+    boolean synCookies,
+    long synTimeoutNs,
+    int synAckRetries)
 {
-    /** 64 connections of 256 KiB buffers each way, TIME-WAIT 60 s, delayed ACK 40 ms, NewReno, every option. */
+    /**
+     * 64 connections of 256 KiB buffers each way, TIME-WAIT 60 s, delayed ACK 40 ms, NewReno, every option, SYN
+     * cookies on, a SYN retransmitted for 180 s (8 SYNs: 1 s RTO doubling, 7 retransmissions by 127 s, give-up at
+     * 180 s), 5 SYN-ACK retransmissions.
+     */
     public static final TcpConfig DEFAULT = new TcpConfig(64, 256 * 1024, 256 * 1024, 60_000_000_000L,
-        40_000_000L, 15, 6, NewReno.NAME, true, true, true, 32);
+        40_000_000L, 15, 7, NewReno.NAME, true, true, true, 32, true, 180_000_000_000L, 5);
+
+    /** The longest {@link #synTimeoutNs()}: one hour. */
+    public static final long MAX_SYN_TIMEOUT_NS = 3_600_000_000_000L;
 
     private static final int MAX_BUFFER = 64 * 1024 * 1024;
 
@@ -56,6 +76,8 @@ public record TcpConfig(
         range("retries", retries, 1, 100);
         range("synRetries", synRetries, 1, 100);
         range("maxOutOfOrderBlocks", maxOutOfOrderBlocks, 1, 1024);
+        range("synTimeoutNs", synTimeoutNs, 1_000_000L, MAX_SYN_TIMEOUT_NS);
+        range("synAckRetries", synAckRetries, 1, 100);
         if (timeWaitNs < 1_000_000L)
         {
             throw new IllegalArgumentException("timeWaitNs must be at least 1 ms: " + timeWaitNs);
@@ -83,7 +105,8 @@ public record TcpConfig(
     public TcpConfig withMaxConnections(final int value)
     {
         return new TcpConfig(value, sendBufferBytes, receiveBufferBytes, timeWaitNs, delayedAckNs, retries,
-            synRetries, congestionControl, windowScaling, sack, timestamps, maxOutOfOrderBlocks);
+            synRetries, congestionControl, windowScaling, sack, timestamps, maxOutOfOrderBlocks, synCookies,
+            synTimeoutNs, synAckRetries);
     }
 
     /**
@@ -96,7 +119,8 @@ public record TcpConfig(
     public TcpConfig withBuffers(final int send, final int receive)
     {
         return new TcpConfig(maxConnections, send, receive, timeWaitNs, delayedAckNs, retries, synRetries,
-            congestionControl, windowScaling, sack, timestamps, maxOutOfOrderBlocks);
+            congestionControl, windowScaling, sack, timestamps, maxOutOfOrderBlocks, synCookies,
+            synTimeoutNs, synAckRetries);
     }
 
     /**
@@ -108,7 +132,8 @@ public record TcpConfig(
     public TcpConfig withTimeWaitNs(final long value)
     {
         return new TcpConfig(maxConnections, sendBufferBytes, receiveBufferBytes, value, delayedAckNs, retries,
-            synRetries, congestionControl, windowScaling, sack, timestamps, maxOutOfOrderBlocks);
+            synRetries, congestionControl, windowScaling, sack, timestamps, maxOutOfOrderBlocks, synCookies,
+            synTimeoutNs, synAckRetries);
     }
 
     /**
@@ -120,7 +145,8 @@ public record TcpConfig(
     public TcpConfig withDelayedAckNs(final long value)
     {
         return new TcpConfig(maxConnections, sendBufferBytes, receiveBufferBytes, timeWaitNs, value, retries,
-            synRetries, congestionControl, windowScaling, sack, timestamps, maxOutOfOrderBlocks);
+            synRetries, congestionControl, windowScaling, sack, timestamps, maxOutOfOrderBlocks, synCookies,
+            synTimeoutNs, synAckRetries);
     }
 
     /**
@@ -133,7 +159,8 @@ public record TcpConfig(
     public TcpConfig withRetries(final int data, final int syn)
     {
         return new TcpConfig(maxConnections, sendBufferBytes, receiveBufferBytes, timeWaitNs, delayedAckNs, data,
-            syn, congestionControl, windowScaling, sack, timestamps, maxOutOfOrderBlocks);
+            syn, congestionControl, windowScaling, sack, timestamps, maxOutOfOrderBlocks, synCookies,
+            synTimeoutNs, synAckRetries);
     }
 
     /**
@@ -147,6 +174,46 @@ public record TcpConfig(
     public TcpConfig withOptions(final boolean scaling, final boolean sackOn, final boolean tsOn)
     {
         return new TcpConfig(maxConnections, sendBufferBytes, receiveBufferBytes, timeWaitNs, delayedAckNs, retries,
-            synRetries, congestionControl, scaling, sackOn, tsOn, maxOutOfOrderBlocks);
+            synRetries, congestionControl, scaling, sackOn, tsOn, maxOutOfOrderBlocks, synCookies,
+            synTimeoutNs, synAckRetries);
+    }
+
+    /**
+     * A copy with SYN cookies on or off.
+     *
+     * @param value whether a full SYN queue answers with SYN cookies.
+     * @return the copy.
+     */
+    public TcpConfig withSynCookies(final boolean value)
+    {
+        return new TcpConfig(maxConnections, sendBufferBytes, receiveBufferBytes, timeWaitNs, delayedAckNs, retries,
+            synRetries, congestionControl, windowScaling, sack, timestamps, maxOutOfOrderBlocks, value, synTimeoutNs,
+            synAckRetries);
+    }
+
+    /**
+     * A copy with another SYN give-up time (R2 of an active open).
+     *
+     * @param value nanoseconds, 1 ms to 1 hour.
+     * @return the copy.
+     */
+    public TcpConfig withSynTimeoutNs(final long value)
+    {
+        return new TcpConfig(maxConnections, sendBufferBytes, receiveBufferBytes, timeWaitNs, delayedAckNs, retries,
+            synRetries, congestionControl, windowScaling, sack, timestamps, maxOutOfOrderBlocks, synCookies, value,
+            synAckRetries);
+    }
+
+    /**
+     * A copy with another SYN-ACK retry limit.
+     *
+     * @param value retransmissions of a SYN-ACK, 1 to 100.
+     * @return the copy.
+     */
+    public TcpConfig withSynAckRetries(final int value)
+    {
+        return new TcpConfig(maxConnections, sendBufferBytes, receiveBufferBytes, timeWaitNs, delayedAckNs, retries,
+            synRetries, congestionControl, windowScaling, sack, timestamps, maxOutOfOrderBlocks, synCookies,
+            synTimeoutNs, value);
     }
 }

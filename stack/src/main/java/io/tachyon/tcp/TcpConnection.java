@@ -19,6 +19,16 @@ final class TcpConnection
     private static final int NONE = -1;
     private static final int SCOREBOARD_RANGES = 64;
     private static final int MAX_RECOVERY_SENDS = 256;
+    /**
+     * The smallest effective send MSS a fragmentation-needed message can set: 536, the IPv4 default send MSS (RFC 9293
+     * §3.7.1 MUST-15). The path MTU cache goes down to 68 octets (RFC 1191); below 576 the IP layer fragments our
+     * segments (DF is set only on datagrams that fit the path MTU) rather than TCP cutting them into tiny ones, which
+     * also blunts forged ICMP messages announcing a tiny MTU (RFC 5927 §7; Linux's floor is its 552-octet
+     * {@code min_pmtu}).
+     */
+    static final int MIN_PMTU_MSS = 536;
+    private static final int DESTINATION_UNREACHABLE = 3;
+    private static final int FRAGMENTATION_NEEDED = 4;
 
     final Tcp tcp;
     final int index;
@@ -63,6 +73,8 @@ final class TcpConnection
     int recover;
     int retries;
     long retransmits;
+    TcpError softError = TcpError.NONE;
+    private long synDeadline;
 
     private int rttSeq;
     private long rttSentNs;
@@ -115,6 +127,7 @@ final class TcpConnection
         finReceived = false;
         nodelay = false;
         error = TcpError.NONE;
+        softError = TcpError.NONE;
         dupAcks = 0;
         recover = iss - 1; // below every data octet, so the loss of the first data segment can be fast-retransmitted
         retries = 0;
@@ -129,18 +142,41 @@ final class TcpConnection
         peerMss = ReceiveQueue.DEFAULT_MSS;
         mss = localMss();
         cc = null;
+        rcvShift = receiveShift(tcp.config);
+    }
+
+    /** The window scale we offer: the smallest shift that lets the receive buffer be advertised (0 if off). */
+    static int receiveShift(final TcpConfig config)
+    {
         int shift = 0;
-        while (shift < ReceiveQueue.MAX_WINDOW_SHIFT && tcp.config.receiveBufferBytes() >>> shift > 65_535)
+        while (shift < ReceiveQueue.MAX_WINDOW_SHIFT && config.receiveBufferBytes() >>> shift > 65_535)
         {
             shift++;
         }
-        rcvShift = tcp.config.windowScaling() ? shift : 0;
+        return config.windowScaling() ? shift : 0;
+    }
+
+    /** Moves the ISN (before anything was sent): a SYN cookie, or the floor of a TIME-WAIT successor. */
+    private void rebaseIss(final int newIss)
+    {
+        iss = newIss;
+        sndUna = iss;
+        sndNxt = iss;
+        sndMax = iss;
+        recover = iss - 1;
+        sendQueue.open(iss + 1);
     }
 
     /** The MSS we announce: the link MTU and path MTU minus 40 (RFC 9293 §3.7.1, RFC 879). */
     private int localMss()
     {
-        final int pmtu = tcp.ipv4.pathMtuCache().mtu(remoteAddress, tcp.ipv4.linkMtu(), tcp.clock.nanoTime());
+        return localMss(tcp, remoteAddress);
+    }
+
+    /** The MSS announced to {@code remote}: the link MTU and path MTU minus 40 (RFC 9293 §3.7.1, RFC 879). */
+    static int localMss(final Tcp tcp, final int remote)
+    {
+        final int pmtu = tcp.ipv4.pathMtuCache().mtu(remote, tcp.ipv4.linkMtu(), tcp.clock.nanoTime());
         return Math.min(tcp.ipv4.linkMtu(), pmtu) - 40;
     }
 
@@ -153,6 +189,7 @@ final class TcpConnection
         tcp.register(this);
         state = TcpState.SYN_SENT;
         tcp.counters.increment(TcpCounter.ACTIVE_OPENS);
+        synDeadline = nowNs + tcp.config.synTimeoutNs();
         sendSyn(false, nowNs);
         sndNxt = iss + 1;
         sndMax = iss + 1;
@@ -161,7 +198,22 @@ final class TcpConnection
 
     void passiveOpen(final TcpListener owner, final TcpFlyweight seg, final int remote, final long nowNs)
     {
+        passiveOpen(owner, seg, remote, false, 0, nowNs);
+    }
+
+    /**
+     * A passive open; when {@code reopen} (a SYN that ended a TIME-WAIT connection of this 4-tuple) the ISN is at
+     * least {@code minIss} (RFC 9293 §3.6.1 MAY-2 (2)): the clock-driven ISN when it is already above, else
+     * {@code minIss}.
+     */
+    void passiveOpen(final TcpListener owner, final TcpFlyweight seg, final int remote, final boolean reopen,
+        final int minIss, final long nowNs)
+    {
         reset(seg.destinationPort(), remote, seg.sourcePort(), nowNs);
+        if (reopen && Seq.lt(iss, minIss))
+        {
+            rebaseIss(minIss);
+        }
         socket = null;
         listener = owner;
         owner.synQueued();
@@ -223,6 +275,90 @@ final class TcpConnection
         final int effective = Math.min(peerMss <= 0 ? ReceiveQueue.DEFAULT_MSS : peerMss, localMss())
             - (tsOk ? TS_OPTION_SPACE : 0);
         mss = Math.max(64, effective);
+    }
+
+    /**
+     * Creates the connection from the ACK that returned a valid SYN cookie (see {@link SynCookies}): ISS = SEG.ACK -
+     * 1, IRS = SEG.SEQ - 1, the MSS from the cookie, and, when the ACK carries the Timestamps option, window scaling
+     * and SACK from the low bits of its TSecr (the TSval of our cookie SYN-ACK); without timestamps neither. Enters
+     * ESTABLISHED (and the accept queue) at once; the caller then processes the segment as an ESTABLISHED one, so
+     * data it carries is taken. No RTT sample: the echoed TSval was altered to carry the options.
+     */
+    void cookieOpen(final TcpListener owner, final TcpFlyweight seg, final int remote, final int cookieMss,
+        final long nowNs)
+    {
+        reset(seg.destinationPort(), remote, seg.sourcePort(), nowNs);
+        rebaseIss(seg.acknowledgmentNumber() - 1);
+        socket = null;
+        listener = owner;
+        owner.synQueued();
+        tcp.register(this);
+        tcp.counters.increment(TcpCounter.PASSIVE_OPENS);
+        irs = seg.sequenceNumber() - 1;
+        final TcpOptions options = tcp.rxOptions;
+        options.rewind();
+        while (options.next())
+        {
+            if (options.kind() == TcpOptions.KIND_TIMESTAMPS && tcp.config.timestamps())
+            {
+                tsOk = true;
+                tsRecent = options.timestampValue();
+                tsRecentNs = nowNs;
+                final int bits = SynCookies.timestampOptions(options.timestampEcho());
+                final int shift = SynCookies.windowScale(bits);
+                wsOk = shift != SynCookies.NO_WINDOW_SCALE && tcp.config.windowScaling();
+                sndShift = wsOk ? Math.min(ReceiveQueue.MAX_WINDOW_SHIFT, shift) : 0;
+                sackOk = SynCookies.sackPermitted(bits) && tcp.config.sack();
+            }
+        }
+        if (!wsOk)
+        {
+            rcvShift = 0;
+        }
+        peerMss = cookieMss;
+        mss = Math.max(64, Math.min(peerMss, localMss()) - (tsOk ? TS_OPTION_SPACE : 0));
+        receiveQueue.open(irs + 1, rcvShift, mss);
+        receiveQueue.advertiseWindow(); // the window our SYN-ACK offered
+        lastAckSent = irs + 1;
+        sndUna = iss + 1;
+        sndNxt = iss + 1;
+        sndMax = iss + 1;
+        sndWnd = seg.window() << sndShift;
+        maxSndWnd = sndWnd;
+        sndWl1 = seg.sequenceNumber();
+        sndWl2 = seg.acknowledgmentNumber();
+        state = TcpState.SYN_RECEIVED;
+        established(nowNs);
+    }
+
+    /**
+     * Whether a SYN (no ACK, no RST) that arrived for this connection in TIME-WAIT may open a new incarnation, per
+     * RFC 6191 §2 (which refines RFC 9293 §3.6.1 MAY-2 and RFC 1122 §4.2.2.13 with timestamps). "Newer" means:
+     * <ul>
+     *   <li>this incarnation used timestamps and the new one would (the SYN carries the option and we offer it):
+     *       SEG.TSval after TS.Recent, or equal to it with SEG.SEQ after RCV.NXT;</li>
+     *   <li>otherwise: SEG.SEQ after RCV.NXT (modulo 2^32; Linux's {@code after(seq, tw_rcv_nxt)}).</li>
+     * </ul>
+     * Any other SYN is processed by the TIME-WAIT rules of RFC 9293 (an ACK, RFC 5961 §4).
+     */
+    boolean acceptsNewSyn(final TcpFlyweight seg)
+    {
+        final int seq = seg.sequenceNumber();
+        final boolean seqNewer = Seq.gt(seq, rcvNxt());
+        if (tsOk && tcp.config.timestamps())
+        {
+            final TcpOptions options = tcp.rxOptions;
+            options.rewind();
+            while (options.next())
+            {
+                if (options.kind() == TcpOptions.KIND_TIMESTAMPS)
+                {
+                    final int tsval = options.timestampValue();
+                    return TcpTimestamps.before(tsRecent, tsval) || tsval == tsRecent && seqNewer;
+                }
+            }
+        }
+        return seqNewer;
     }
 
     private void established(final long nowNs)
@@ -341,6 +477,13 @@ final class TcpConnection
             if (!Seq.betweenOpenClosed(sndUna, ack, sndMax))
             {
                 tcp.sendControl(remoteAddress, localPort, remotePort, ack, 0, TcpFlyweight.RST, 0, nowNs);
+                return;
+            }
+            if (listener != null && listener.acceptQueueFull())
+            {
+                // no room to queue it: drop the ACK and stay in SYN-RECEIVED; the SYN-ACK's retransmission gives the
+                // peer another chance (Linux's tcp_abort_on_overflow=0)
+                tcp.counters.increment(TcpCounter.LISTEN_OVERFLOWS);
                 return;
             }
             sndUna = ack;
@@ -570,6 +713,7 @@ final class TcpConnection
                 sndNxt = sndUna;
             }
             retries = 0;
+            softError = TcpError.NONE; // something got through: forget the soft error (as Linux does)
             long sample = CongestionControl.NO_RTT;
             if (hasTs && tsecr != 0)
             {
@@ -1260,7 +1404,17 @@ final class TcpConnection
     private void armRto(final long nowNs)
     {
         rtoAt = nowNs + rtt.rtoNs();
+        if (synTimed() && synDeadline - rtoAt < 0)
+        {
+            rtoAt = synDeadline; // the give-up time of an active open is a deadline, not a retry count
+        }
         armTimer();
+    }
+
+    /** Whether the SYN give-up time applies: an active open not yet synchronized (simultaneous open included). */
+    private boolean synTimed()
+    {
+        return listener == null && (state == TcpState.SYN_SENT || state == TcpState.SYN_RECEIVED);
     }
 
     private void stopRto()
@@ -1364,14 +1518,17 @@ final class TcpConnection
             return;
         }
         retries++;
-        if (retries > (handshake ? tcp.config.synRetries() : tcp.config.retries()))
+        final int limit = !handshake ? tcp.config.retries()
+            : listener != null ? tcp.config.synAckRetries() : tcp.config.synRetries();
+        if (retries > limit || synTimed() && nowNs - synDeadline >= 0)
         {
             tcp.counters.increment(TcpCounter.ABORT_ON_TIMEOUT);
             if (handshake)
             {
                 tcp.counters.increment(TcpCounter.ATTEMPT_FAILS);
             }
-            error = TcpError.TIMED_OUT;
+            // a recorded ICMP soft error explains the timeout (RFC 1122 §4.2.3.9; Linux: sk_err_soft ?: ETIMEDOUT)
+            error = softError != TcpError.NONE ? softError : TcpError.TIMED_OUT;
             enterClosed();
             return;
         }
@@ -1398,6 +1555,92 @@ final class TcpConnection
                 sndNxt++;
             }
         }
+        armRto(nowNs);
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // ICMP errors (RFC 9293 §3.9.2.2, RFC 1122 §4.2.3.9, RFC 5927, RFC 1191)
+    // ------------------------------------------------------------------------------------------------------------
+
+    /**
+     * An ICMP error quoting a segment of this connection whose sequence number is {@code seq}.
+     * <ul>
+     *   <li>The quoted sequence number must lie in SND.UNA..SND.NXT (both ends included, as Linux: a bare ACK
+     *       carries SND.NXT; SND.NXT is the highest sent, SND.MAX here, after a go-back-N), else the message is counted ({@link TcpCounter#OUT_OF_WINDOW_ICMPS}) and ignored
+     *       (RFC 5927 §4.1).</li>
+     *   <li>Fragmentation needed: the effective send MSS drops to the new path MTU - 40 (less the timestamp option),
+     *       never below {@link #MIN_PMTU_MSS}; what is in flight is sent again in segments that fit.</li>
+     *   <li>Hard errors (destination unreachable: protocol 2, port 3, administratively prohibited 9, 10, 13) end a
+     *       connection attempt: SYN-SENT with {@link TcpError#REFUSED} (port) or {@link TcpError#UNREACHABLE}; a
+     *       passive SYN-RECEIVED connection is dropped. In the synchronized states they are treated as soft errors
+     *       (RFC 5927 §4.2, as Linux does), so a forged ICMP message cannot end an established connection.</li>
+     *   <li>Soft errors (the other unreachable codes, time exceeded, parameter problem) never abort (MUST-56): they
+     *       are recorded ({@link TcpSocket#softError()}) and become the connection's error if it times out.</li>
+     * </ul>
+     *
+     * @return true when the error concerned this connection (it passed the sequence check).
+     */
+    boolean onIcmpError(final int type, final int code, final int info, final int seq, final long nowNs)
+    {
+        if (state == TcpState.CLOSED || state == TcpState.TIME_WAIT)
+        {
+            return false;
+        }
+        if (!Seq.between(sndUna, seq, sndMax))
+        {
+            tcp.counters.increment(TcpCounter.OUT_OF_WINDOW_ICMPS);
+            return false;
+        }
+        if (type == DESTINATION_UNREACHABLE && code == FRAGMENTATION_NEEDED)
+        {
+            pathMtuReduced(info, nowNs);
+            return true;
+        }
+        final boolean hard = type == DESTINATION_UNREACHABLE && (code == 2 || code == 3 || code == 9 || code == 10
+            || code == 13);
+        if (hard && state == TcpState.SYN_SENT || hard && state == TcpState.SYN_RECEIVED && listener != null)
+        {
+            tcp.counters.increment(TcpCounter.ICMP_HARD_ERRORS);
+            tcp.counters.increment(TcpCounter.ATTEMPT_FAILS);
+            error = code == 3 ? TcpError.REFUSED : TcpError.UNREACHABLE;
+            enterClosed();
+            return true;
+        }
+        tcp.counters.increment(TcpCounter.ICMP_SOFT_ERRORS);
+        softError = code == 3 && type == DESTINATION_UNREACHABLE ? TcpError.REFUSED : TcpError.UNREACHABLE;
+        return true;
+    }
+
+    /** RFC 1191 §6.4 (and RFC 9293 §3.7.3 SHLD-6): the send MSS follows the lower path MTU. */
+    private void pathMtuReduced(final int pathMtu, final long nowNs)
+    {
+        if (pathMtu <= 0)
+        {
+            return;
+        }
+        final int candidate = Math.max(MIN_PMTU_MSS, pathMtu - 40) - (tsOk ? TS_OPTION_SPACE : 0);
+        if (candidate >= mss)
+        {
+            return;
+        }
+        mss = candidate;
+        tcp.counters.increment(TcpCounter.PMTU_MSS_REDUCTIONS);
+        if (!canSend() || sndUna == sndMax)
+        {
+            return;
+        }
+        // what is in flight was cut for the old MSS and was lost: send it again at once in segments that fit
+        // (Linux's tcp_simple_retransmit; no congestion response, the loss was not congestion)
+        rttTiming = false;
+        sndNxt = sndUna;
+        retransmit(sndUna, nowNs);
+        final int length = Math.min(mss, Math.max(0, Seq.diff(sndMax, sndUna)));
+        sndNxt = sndUna + length;
+        if (sendQueue.finSent() && sndNxt == sendQueue.finSeq() && Seq.gt(sndMax, sndNxt))
+        {
+            sndNxt++;
+        }
+        output(nowNs);
         armRto(nowNs);
     }
 }

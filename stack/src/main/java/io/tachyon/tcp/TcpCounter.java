@@ -31,8 +31,8 @@ public enum TcpCounter implements CounterDescriptor
     IN_CSUM_ERRORS("InCsumErrors: bad checksums"),
     /** Segments for no connection and no listener (answered with RST unless they carried one). */
     NO_PORTS("NoPorts: segments for no connection"),
-    /** SYNs dropped because the listener's SYN and accept queues were full. */
-    LISTEN_OVERFLOWS("ListenOverflows: SYNs dropped: backlog full"),
+    /** SYNs, and ACKs completing a handshake, dropped because the listener's accept queue was full (Linux's). */
+    LISTEN_OVERFLOWS("ListenOverflows: SYNs or handshake ACKs dropped: accept queue full"),
     /** SYNs dropped because every connection of the pool is in use. */
     POOL_EXHAUSTED("PoolExhausted: SYNs dropped: no free connection"),
     /** Challenge ACKs sent (RFC 5961). */
@@ -50,7 +50,27 @@ public enum TcpCounter implements CounterDescriptor
     /** Segments sent by limited transmit (RFC 3042). */
     LIMITED_TRANSMITS("LimitedTransmit: segments sent on the first two duplicate ACKs"),
     /** Challenge ACKs not sent: over the stack's rate limit (RFC 5961 §7). */
-    CHALLENGE_ACKS_RATE_LIMITED("ChallengeACKsRateLimited: challenge ACKs suppressed by the rate limit");
+    CHALLENGE_ACKS_RATE_LIMITED("ChallengeACKsRateLimited: challenge ACKs suppressed by the rate limit"),
+    /** SYNs dropped because the listener's SYN queue was full and SYN cookies are off (Linux TCPReqQFullDrop). */
+    SYN_QUEUE_DROPS("ReqQFullDrop: SYNs dropped: SYN queue full, no SYN cookies"),
+    /** SYN-ACKs sent with a SYN cookie because the SYN queue was full (Linux SyncookiesSent). */
+    SYN_COOKIES_SENT("SyncookiesSent: SYN cookies sent"),
+    /** ACKs that carried a valid SYN cookie and created a connection (Linux SyncookiesRecv). */
+    SYN_COOKIES_RECV("SyncookiesRecv: SYN cookies validated"),
+    /** ACKs to a listener that failed the SYN cookie check (answered with a RST; Linux SyncookiesFailed). */
+    SYN_COOKIES_FAILED("SyncookiesFailed: invalid SYN cookies received"),
+    /** Connections in TIME-WAIT ended early by an acceptable new SYN (RFC 6191; Linux TWRecycled). */
+    TIME_WAIT_REUSED("TWRecycled: TIME-WAIT connections reopened by a new SYN"),
+    /** Active opens refused because no ephemeral port was free for the destination. */
+    EPHEMERAL_PORTS_EXHAUSTED("PortsExhausted: connects failed: no free ephemeral port"),
+    /** ICMP errors ignored: the quoted sequence number is outside SND.UNA..SND.NXT (RFC 5927; Linux's). */
+    OUT_OF_WINDOW_ICMPS("OutOfWindowIcmps: ICMP errors ignored: quoted sequence number outside the window"),
+    /** Connection attempts ended by an ICMP hard error (port or protocol unreachable, prohibited). */
+    ICMP_HARD_ERRORS("IcmpHardErrors: connection attempts ended by an ICMP hard error"),
+    /** ICMP soft errors recorded on a connection (RFC 1122 §4.2.3.9). */
+    ICMP_SOFT_ERRORS("IcmpSoftErrors: ICMP soft errors recorded"),
+    /** Effective MSS reductions by an ICMP fragmentation needed (RFC 1191). */
+    PMTU_MSS_REDUCTIONS("PmtuMssReductions: send MSS lowered by fragmentation needed");
 
     private final String label;
 

@@ -16,5 +16,11 @@ public enum TcpError
     /** The application aborted the connection (a RST was sent). */
     ABORTED,
     /** The stack closed. */
-    STACK_CLOSED
+    STACK_CLOSED,
+    /**
+     * An ICMP destination unreachable ended the connection attempt (protocol unreachable or administratively
+     * prohibited, ENOPROTOOPT/EHOSTUNREACH), or a recorded ICMP soft error (network or host unreachable, time
+     * exceeded, parameter problem) explains a timeout (RFC 1122 §4.2.3.9).
+     */
+    UNREACHABLE
 }

@@ -1,8 +1,20 @@
 package io.tachyon.tcp;
 
 /**
- * A listening TCP port (RFC 9293 §3.10.1 passive OPEN): a bounded SYN queue (connections in SYN-RECEIVED) and a
- * bounded accept queue (established connections not yet accepted) sharing the backlog. Stack thread only.
+ * A listening TCP port (RFC 9293 §3.10.1 passive OPEN) with two bounded queues sized from the backlog, as Linux
+ * sizes them since 4.x ({@code inet_csk_reqsk_queue_is_full}, {@code sk_acceptq_is_full}):
+ * <ul>
+ *   <li>the <b>SYN queue</b>: half-open connections (SYN-RECEIVED), at most {@code backlog}. A SYN that finds it
+ *       full is answered with a SYN cookie when {@link TcpConfig#synCookies()} is on
+ *       ({@link TcpCounter#SYN_COOKIES_SENT}, no state kept), else dropped ({@link TcpCounter#SYN_QUEUE_DROPS});</li>
+ *   <li>the <b>accept queue</b>: established connections not yet taken by {@link #accept()}, at most
+ *       {@code backlog} (Linux admits {@code backlog + 1}). While it is full, new SYNs are dropped and so is the ACK
+ *       that would complete a handshake, which leaves that connection in SYN-RECEIVED to retransmit its SYN-ACK
+ *       (Linux's {@code tcp_abort_on_overflow=0}); each such drop counts {@link TcpCounter#LISTEN_OVERFLOWS}.</li>
+ * </ul>
+ * Memory under a SYN flood is bounded: at most {@code backlog} pool connections per listener are half-open (and
+ * never more than {@link TcpConfig#maxConnections()} in all); beyond that SYN cookies keep no state. Stack thread
+ * only.
  */
 public final class TcpListener implements AutoCloseable
 {
@@ -14,6 +26,8 @@ public final class TcpListener implements AutoCloseable
     private int acceptCount;
     private int synCount;
     private boolean closed;
+    private boolean cookiesSent;
+    private long lastCookieNs;
 
     TcpListener(final Tcp tcp, final int port, final int backlog)
     {
@@ -93,9 +107,41 @@ public final class TcpListener implements AutoCloseable
         return null;
     }
 
-    boolean hasRoom()
+    /**
+     * Half-open connections (SYN-RECEIVED) in the SYN queue.
+     *
+     * @return the count, at most {@link #backlog()}.
+     */
+    public int synQueueLength()
     {
-        return synCount + acceptCount < backlog;
+        return synCount;
+    }
+
+    boolean synQueueFull()
+    {
+        return synCount >= backlog;
+    }
+
+    boolean acceptQueueFull()
+    {
+        return acceptCount >= backlog;
+    }
+
+    /** A SYN cookie was sent now. */
+    void cookieSent(final long nowNs)
+    {
+        cookiesSent = true;
+        lastCookieNs = nowNs;
+    }
+
+    /**
+     * Whether an ACK may carry one of our cookies: one was sent in the last two cookie periods (the life of a
+     * cookie). Like Linux's {@code tcp_synq_no_recent_overflow}, a listener that sent no cookie lately does not run
+     * the check, so stray ACKs are reset without hashing.
+     */
+    boolean cookiesRecent(final long nowNs)
+    {
+        return cookiesSent && nowNs - lastCookieNs < SynCookies.MAX_AGE * SynCookies.PERIOD_NS;
     }
 
     void synQueued()

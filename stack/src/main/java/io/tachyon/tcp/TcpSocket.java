@@ -119,6 +119,18 @@ public final class TcpSocket implements AutoCloseable
     }
 
     /**
+     * The last ICMP soft error of the connection (RFC 9293 §3.9.2.2 SHLD-25, RFC 1122 §4.2.3.9: destination, net or
+     * host unreachable, time exceeded, parameter problem), kept until an ACK of new data shows the path works; it
+     * becomes {@link #error()} if the connection times out. It never ends the connection.
+     *
+     * @return {@link TcpError#UNREACHABLE}, {@link TcpError#REFUSED}, or {@link TcpError#NONE}.
+     */
+    public TcpError softError()
+    {
+        return connection == null ? TcpError.NONE : connection.softError;
+    }
+
+    /**
      * The local port.
      *
      * @return the port, 0 before connect.
