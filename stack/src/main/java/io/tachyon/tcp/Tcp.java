@@ -422,22 +422,20 @@ public final class Tcp implements TransportInput, TransportErrorListener, AutoCl
             counters.increment(TcpCounter.LISTEN_OVERFLOWS);
             return false;
         }
-        if (listener.synQueueFull())
+        final boolean poolFull = freeCount == 0 && created == pool.length;
+        if (listener.synQueueFull() || poolFull)
         {
+            // no room for another half-open connection: SYN cookies keep no state (a full pool is treated like a
+            // full SYN queue, so that half-open connections of a flood cannot lock every client out)
             if (config.synCookies())
             {
                 sendCookieSynAck(listener, tcp, remote, nowNs);
                 return true;
             }
-            counters.increment(TcpCounter.SYN_QUEUE_DROPS);
+            counters.increment(poolFull ? TcpCounter.POOL_EXHAUSTED : TcpCounter.SYN_QUEUE_DROPS);
             return false;
         }
         final TcpConnection connection = allocate();
-        if (connection == null)
-        {
-            counters.increment(TcpCounter.POOL_EXHAUSTED);
-            return false;
-        }
         connection.passiveOpen(listener, tcp, remote, reopen, minIss, nowNs);
         return true;
     }

@@ -299,8 +299,10 @@ final class TcpConnection
         options.rewind();
         while (options.next())
         {
-            if (options.kind() == TcpOptions.KIND_TIMESTAMPS && tcp.config.timestamps())
+            if (options.kind() == TcpOptions.KIND_TIMESTAMPS && tcp.config.timestamps()
+                && options.timestampEcho() != 0)
             {
+                // a TSecr of 0 echoes nothing (our cookie SYN-ACK had no timestamps): no options, as Linux
                 tsOk = true;
                 tsRecent = options.timestampValue();
                 tsRecentNs = nowNs;

@@ -13,8 +13,9 @@ package io.tachyon.tcp;
  *       (Linux's {@code tcp_abort_on_overflow=0}); each such drop counts {@link TcpCounter#LISTEN_OVERFLOWS}.</li>
  * </ul>
  * Memory under a SYN flood is bounded: at most {@code backlog} pool connections per listener are half-open (and
- * never more than {@link TcpConfig#maxConnections()} in all); beyond that SYN cookies keep no state. Stack thread
- * only.
+ * never more than {@link TcpConfig#maxConnections()} in all); beyond that SYN cookies keep no state. A SYN that finds
+ * the connection pool exhausted is treated like one that finds the SYN queue full (a cookie, or a drop counted as
+ * {@link TcpCounter#POOL_EXHAUSTED}). Stack thread only.
  */
 public final class TcpListener implements AutoCloseable
 {

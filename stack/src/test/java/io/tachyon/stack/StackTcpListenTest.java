@@ -297,6 +297,48 @@ class StackTcpListenTest
     // ------------------------------------------------------------------------------------------------------------
 
     @Test
+    void shouldKeepMemoryBoundedUnderASynFloodAndStillAcceptAClient()
+    {
+        try (Harness h = new Harness(dir))
+        {
+            final TcpListener web = h.stack.tcp().listen(80, 16);
+            final TcpListener other = h.stack.tcp().listen(81, 1000);
+            int answered = 0;
+            int lastCookie = 0;
+            for (int port = 1024; port < 6024; port++)
+            {
+                final List<byte[]> out = h.exchange(tcp(port, IRS + port, 0, SYN, 65535,
+                    synOptions(1460, 7, true, port), NONE));
+                answered += out.size();
+                lastCookie = seqOf(out.get(0));
+            }
+            assertEquals(5000, answered, "every SYN is answered");
+            assertEquals(16, web.synQueueLength(), "the SYN queue holds the backlog, no more");
+            assertEquals(16, h.stack.tcp().connectionCount());
+            assertEquals(4984, counter(h, TcpCounter.SYN_COOKIES_SENT));
+            for (int port = 1024; port < 1124; port++)
+            {
+                assertEquals(1, h.exchange(tcp(port, 81, IRS, 0, SYN, 65535, synOptions(1460, -1, false, 0),
+                    NONE)).size());
+            }
+            assertEquals(48, other.synQueueLength(), "the pool (64) filled: the rest were cookies");
+            assertEquals(64, h.stack.tcp().connectionCount());
+            assertEquals(4984 + 52, counter(h, TcpCounter.SYN_COOKIES_SENT));
+            // the last flood source is a real client: while the pool is full its valid cookie ACK is dropped
+            assertEquals(0, h.exchange(tcp(6023, IRS + 6024, lastCookie + 1, ACK, 65535, ts(6024, 0), NONE)).size());
+            assertEquals(1, counter(h, TcpCounter.POOL_EXHAUSTED));
+            final List<byte[]> sink = new ArrayList<>();
+            run(h, 64 * SECOND, sink); // SYN-ACKs retried 5 times (1+2+4+8+16+32 = 63 s), then dropped
+            assertEquals(0, h.stack.tcp().connectionCount(), "the half-open connections gave up");
+            h.exchange(tcp(6023, IRS + 6024, lastCookie + 1, ACK, 65535, ts(6025, 0), NONE));
+            assertEquals(1, counter(h, TcpCounter.SYN_COOKIES_RECV));
+            final TcpSocket client = web.accept();
+            assertNotNull(client, "the flooded listener still accepts a real client");
+            assertEquals(6023, client.remotePort());
+        }
+    }
+
+    @Test
     void shouldCompleteASynCookieHandshakeWithTimestampsAndRecoverWindowScaleAndSack()
     {
         try (Harness h = new Harness(dir))
@@ -623,6 +665,8 @@ class StackTcpListenTest
         {
             final TcpSocket client = h.stack.tcp().open().connect(Frames.IP_B, 80);
             final byte[] syn = h.exchange().get(0);
+            h.exchange(icmpError(4, 0, 0, syn));
+            assertEquals(TcpError.NONE, client.softError(), "source quench is silently discarded (MUST-55)");
             for (final int[] soft : new int[][] {{3, 0}, {3, 1}, {3, 5}, {11, 0}, {12, 0}})
             {
                 h.exchange(icmpError(soft[0], soft[1], 0, syn));
