@@ -1,0 +1,223 @@
+package io.tachyon.driver.afxdp;
+
+import io.tachyon.driver.DriverException;
+import io.tachyon.driver.DriverQueue;
+import io.tachyon.driver.FrameBatch;
+import io.tachyon.time.SystemClock;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import java.lang.foreign.MemorySegment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * AF_XDP specifics on a veth pair (both ends in the root namespace): the copy-mode fallback, attach and detach by
+ * both methods and both modes, busy polling, and errors that name their cause. Needs root.
+ */
+@Tag("privileged")
+class AfXdpDriverTest
+{
+    private static final SystemClock WALL_CLOCK = new SystemClock();
+    private static VethPair pair;
+
+    @BeforeAll
+    static void createPair()
+    {
+        Privileged.require();
+        pair = VethPair.create(false);
+    }
+
+    @AfterAll
+    static void deletePair()
+    {
+        if (pair != null)
+        {
+            pair.close();
+        }
+    }
+
+    private static String xdpOf(final String ifName)
+    {
+        final String out = Sh.check("ip", "-d", "link", "show", "dev", ifName);
+        return out.contains("prog/xdp") || out.contains(" xdp") ? out : "";
+    }
+
+    private static AfXdpConfig.Builder small(final String ifName)
+    {
+        return AfXdpConfig.builder(ifName).frames(64, 64).ringSize(64).maxBurst(16);
+    }
+
+    /** Sends one frame from {@code from} and waits until {@code to} receives it. */
+    private static void exchange(final AfXdpDriver from, final AfXdpDriver to)
+    {
+        final DriverQueue tx = from.queue(0);
+        final DriverQueue rx = to.queue(0);
+        final FrameBatch batch = new FrameBatch(16);
+        assertEquals(1, tx.acquire(batch, 1));
+        final byte[] frame = new byte[60];
+        frame[12] = (byte) 0x88;
+        frame[13] = (byte) 0xB5;
+        frame[20] = 42;
+        MemorySegment.copy(MemorySegment.ofArray(frame), 0L, batch.segment(0), batch.offset(0), frame.length);
+        batch.length(0, frame.length);
+        assertEquals(1, tx.transmit(batch));
+        final long deadline = WALL_CLOCK.nanoTime() + 5_000_000_000L;
+        while (batch.isEmpty() && WALL_CLOCK.nanoTime() - deadline < 0L)
+        {
+            rx.receive(batch);
+        }
+        assertFalse(batch.isEmpty(), "the frame arrived");
+        assertEquals(60, batch.length(0));
+        assertEquals(42, batch.segment(0).get(java.lang.foreign.ValueLayout.JAVA_BYTE, batch.offset(0) + 20));
+        rx.releaseAll(batch);
+    }
+
+    @Test
+    void shouldFallBackToCopyModeOnVethAndSayWhy()
+    {
+        try (AfXdpDriver driver = new AfXdpDriver(small(pair.a).build()))
+        {
+            driver.open();
+            assertFalse(driver.capabilities().zeroCopy());
+            assertTrue(driver.modeDescription().startsWith("copy"), driver.modeDescription());
+            assertTrue(driver.modeDescription().contains("fell back to copy mode"), driver.modeDescription());
+            assertTrue(driver.modeDescription().contains("EOPNOTSUPP"), driver.modeDescription());
+        }
+    }
+
+    @Test
+    void shouldRefuseZeroCopyOnVethNamingTheCause()
+    {
+        try (AfXdpDriver driver = new AfXdpDriver(small(pair.a).bindMode(AfXdpConfig.BindMode.ZERO_COPY).build()))
+        {
+            final DriverException e = assertThrows(DriverException.class, driver::open);
+            assertEquals(DriverException.Reason.NOT_AVAILABLE, e.reason(), e.getMessage());
+            assertTrue(e.getMessage().contains("zero-copy") && e.getMessage().contains("EOPNOTSUPP"), e.getMessage());
+        }
+        assertEquals("", xdpOf(pair.a), "a failed open leaves no program behind");
+    }
+
+    @Test
+    void shouldDetachTheBpfLinkOnClose()
+    {
+        try (AfXdpDriver driver = new AfXdpDriver(small(pair.a).build()))
+        {
+            driver.open();
+            assertFalse(xdpOf(pair.a).isEmpty(), "a program is attached while open");
+        }
+        assertEquals("", xdpOf(pair.a), "close detaches the program");
+    }
+
+    @Test
+    void shouldAttachWithNetlinkInEitherModeAndDetachOnClose()
+    {
+        for (final AfXdpConfig.XdpMode mode : new AfXdpConfig.XdpMode[] {AfXdpConfig.XdpMode.NATIVE,
+            AfXdpConfig.XdpMode.GENERIC})
+        {
+            try (AfXdpDriver a = new AfXdpDriver(small(pair.a).attachMethod(AfXdpConfig.AttachMethod.NETLINK)
+                .xdpMode(mode).build());
+                AfXdpDriver b = new AfXdpDriver(small(pair.b).build()))
+            {
+                a.open();
+                b.open();
+                final String shown = xdpOf(pair.a);
+                assertTrue(shown.contains(mode == AfXdpConfig.XdpMode.NATIVE ? "xdp " : "xdpgeneric"),
+                    mode + ": " + shown);
+                a.start();
+                b.start();
+                exchange(a, b);
+                exchange(b, a);
+            }
+            assertEquals("", xdpOf(pair.a), mode + ": close detaches the netlink-attached program");
+        }
+    }
+
+    @Test
+    void shouldExchangeFramesWithAGenericModeLinkAndBusyPolling()
+    {
+        try (AfXdpDriver a = new AfXdpDriver(small(pair.a).xdpMode(AfXdpConfig.XdpMode.GENERIC).busyPoll(20, 16)
+            .needWakeup(false).build());
+            AfXdpDriver b = new AfXdpDriver(small(pair.b).frame(4096, 128).build()))
+        {
+            a.open();
+            b.open();
+            a.start();
+            b.start();
+            for (int i = 0; i < 3; i++)
+            {
+                exchange(a, b);
+                exchange(b, a);
+            }
+            final XdpStatistics stats = a.statistics(0);
+            assertEquals(0L, stats.rxInvalidDescs(), stats.toString());
+            assertEquals(0L, stats.txInvalidDescs(), stats.toString());
+        }
+    }
+
+    @Test
+    void shouldReportBusyWhenTheInterfaceAlreadyHasAProgram()
+    {
+        try (AfXdpDriver first = new AfXdpDriver(small(pair.a).build()))
+        {
+            first.open();
+            // a second driver on another queue would need another queue; the same queue is held by the first
+            // socket, so bind reports EBUSY after its retries
+            try (AfXdpDriver second = new AfXdpDriver(small(pair.a).name("second").build()))
+            {
+                final DriverException e = assertThrows(DriverException.class, second::open);
+                assertEquals(DriverException.Reason.BUSY, e.reason(), e.getMessage());
+            }
+            assertFalse(xdpOf(pair.a).isEmpty(), "the first driver's program is still attached");
+        }
+    }
+
+    @Test
+    void shouldNameAQueueTheDeviceLacks()
+    {
+        try (AfXdpDriver driver = new AfXdpDriver(small(pair.a).queues(1, 1).build()))
+        {
+            final DriverException e = assertThrows(DriverException.class, driver::open);
+            assertEquals(DriverException.Reason.QUEUE_MISMATCH, e.reason(), e.getMessage());
+            assertTrue(e.getMessage().contains("1 RX queue"), e.getMessage());
+        }
+    }
+
+    @Test
+    void shouldNameAnMtuTooLargeForTheChunk()
+    {
+        Sh.check("ip", "link", "set", "dev", pair.a, "mtu", "3000");
+        try (AfXdpDriver driver = new AfXdpDriver(small(pair.a).build()))
+        {
+            final DriverException e = assertThrows(DriverException.class, driver::open);
+            assertEquals(DriverException.Reason.MTU_TOO_LARGE, e.reason(), e.getMessage());
+            assertTrue(e.getMessage().contains("3000"), e.getMessage());
+        }
+        finally
+        {
+            Sh.check("ip", "link", "set", "dev", pair.a, "mtu", "1500");
+        }
+    }
+
+    @Test
+    void shouldNameTheCauseWhenNativeXdpRefusesThePeerMtu()
+    {
+        Sh.check("ip", "link", "set", "dev", pair.b, "mtu", "4000");
+        try (AfXdpDriver driver = new AfXdpDriver(small(pair.a).xdpMode(AfXdpConfig.XdpMode.NATIVE).build()))
+        {
+            final DriverException e = assertThrows(DriverException.class, driver::open);
+            assertEquals(DriverException.Reason.MTU_TOO_LARGE, e.reason(), e.getMessage());
+            assertTrue(e.getMessage().contains("ERANGE"), e.getMessage());
+        }
+        finally
+        {
+            Sh.check("ip", "link", "set", "dev", pair.b, "mtu", "1500");
+        }
+        assertEquals("", xdpOf(pair.a), "a failed open leaves no program behind");
+    }
+}
