@@ -91,6 +91,96 @@ class AfXdpDriverTest
         }
     }
 
+    private static long count(final java.util.stream.Stream<String> lines, final String needle)
+    {
+        try (lines)
+        {
+            return lines.filter(l -> l.contains(needle)).count();
+        }
+    }
+
+    private static long openFds() throws java.io.IOException
+    {
+        try (java.util.stream.Stream<java.nio.file.Path> fds = java.nio.file.Files.list(java.nio.file.Path.of(
+            "/proc/self/fd")))
+        {
+            return fds.count();
+        }
+    }
+
+    private static long socketMappings() throws java.io.IOException
+    {
+        return count(java.nio.file.Files.lines(java.nio.file.Path.of("/proc/self/maps")), "socket:[");
+    }
+
+    @Test
+    void shouldReleaseEveryFdAndMappingOnClose() throws java.io.IOException
+    {
+        final long fdsBefore = openFds();
+        final long mapsBefore = socketMappings();
+        for (int i = 0; i < 3; i++)
+        {
+            try (AfXdpDriver a = new AfXdpDriver(small(pair.a).build());
+                AfXdpDriver b = new AfXdpDriver(small(pair.b).build()))
+            {
+                a.open();
+                b.open();
+                assertTrue(openFds() >= fdsBefore + 8, "each driver holds a map, a program, a link and a socket");
+                assertEquals(mapsBefore + 8, socketMappings(), "each driver maps four rings");
+                a.start();
+                b.start();
+                exchange(a, b);
+            }
+            assertEquals(fdsBefore, openFds(), "round " + i + ": every fd is closed");
+            assertEquals(mapsBefore, socketMappings(), "round " + i + ": every ring is unmapped");
+        }
+    }
+
+    @Test
+    void shouldLetAPollerSeeIllegalStateWhenClosedUnderneath() throws InterruptedException
+    {
+        final AfXdpDriver driver = new AfXdpDriver(small(pair.a).build());
+        driver.open();
+        driver.start();
+        final DriverQueue q = driver.queue(0);
+        final java.util.concurrent.atomic.AtomicLong loops = new java.util.concurrent.atomic.AtomicLong();
+        final java.util.concurrent.atomic.AtomicReference<Throwable> failure =
+            new java.util.concurrent.atomic.AtomicReference<>();
+        final Thread poller = new Thread(() ->
+        {
+            final FrameBatch batch = new FrameBatch(16);
+            try
+            {
+                while (true)
+                {
+                    q.receive(batch);
+                    q.releaseAll(batch);
+                    if (q.acquire(batch, 4) > 0)
+                    {
+                        q.releaseAll(batch);
+                    }
+                    loops.incrementAndGet();
+                }
+            }
+            catch (final Throwable t)
+            {
+                failure.set(t);
+            }
+        }, "poller");
+        poller.start();
+        final long deadline = WALL_CLOCK.nanoTime() + 5_000_000_000L;
+        while (loops.get() < 10_000 && WALL_CLOCK.nanoTime() - deadline < 0L)
+        {
+            Thread.onSpinWait();
+        }
+        driver.close();
+        poller.join(5_000L);
+        assertFalse(poller.isAlive(), "the poller stopped");
+        assertTrue(failure.get() instanceof DriverException, String.valueOf(failure.get()));
+        assertEquals(DriverException.Reason.ILLEGAL_STATE, ((DriverException) failure.get()).reason());
+        assertEquals("", xdpOf(pair.a));
+    }
+
     @Test
     void shouldRefuseZeroCopyOnVethNamingTheCause()
     {
