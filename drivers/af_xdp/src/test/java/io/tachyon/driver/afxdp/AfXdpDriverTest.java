@@ -182,6 +182,26 @@ class AfXdpDriverTest
     }
 
     @Test
+    void shouldNameTheMissingCapability() throws InterruptedException
+    {
+        final AfXdpDriver noBpf = new AfXdpDriver(small(pair.a).build());
+        final Throwable bpf = ThreadCapabilities.runWithout(noBpf::open, ThreadCapabilities.CAP_BPF,
+            ThreadCapabilities.CAP_SYS_ADMIN);
+        assertTrue(bpf instanceof DriverException, String.valueOf(bpf));
+        assertEquals(DriverException.Reason.PERMISSION_DENIED, ((DriverException) bpf).reason(), bpf.getMessage());
+        assertTrue(bpf.getMessage().contains("CAP_BPF"), bpf.getMessage());
+        noBpf.close();
+
+        final AfXdpDriver noRaw = new AfXdpDriver(small(pair.a).build());
+        final Throwable raw = ThreadCapabilities.runWithout(noRaw::open, ThreadCapabilities.CAP_NET_RAW);
+        assertTrue(raw instanceof DriverException, String.valueOf(raw));
+        assertEquals(DriverException.Reason.PERMISSION_DENIED, ((DriverException) raw).reason(), raw.getMessage());
+        assertTrue(raw.getMessage().contains("CAP_NET_RAW"), raw.getMessage());
+        noRaw.close();
+        assertEquals("", xdpOf(pair.a), "a failed open leaves no program behind");
+    }
+
+    @Test
     void shouldRefuseZeroCopyOnVethNamingTheCause()
     {
         try (AfXdpDriver driver = new AfXdpDriver(small(pair.a).bindMode(AfXdpConfig.BindMode.ZERO_COPY).build()))
