@@ -56,8 +56,14 @@ class AfXdpDriverTest
     /** Sends one frame from {@code from} and waits until {@code to} receives it. */
     private static void exchange(final AfXdpDriver from, final AfXdpDriver to)
     {
-        final DriverQueue tx = from.queue(0);
-        final DriverQueue rx = to.queue(0);
+        exchange(from, to, 0);
+    }
+
+    /** Sends one frame from queue {@code queue} of {@code from} and waits until the same queue of {@code to} has it. */
+    private static void exchange(final AfXdpDriver from, final AfXdpDriver to, final int queue)
+    {
+        final DriverQueue tx = from.queue(queue);
+        final DriverQueue rx = to.queue(queue);
         final FrameBatch batch = new FrameBatch(16);
         assertEquals(1, tx.acquire(batch, 1));
         final byte[] frame = new byte[60];
@@ -74,6 +80,7 @@ class AfXdpDriverTest
         }
         assertFalse(batch.isEmpty(), "the frame arrived");
         assertEquals(60, batch.length(0));
+        assertEquals(queue, batch.queue(0));
         assertEquals(42, batch.segment(0).get(java.lang.foreign.ValueLayout.JAVA_BYTE, batch.offset(0) + 20));
         rx.releaseAll(batch);
     }
@@ -179,6 +186,28 @@ class AfXdpDriverTest
         assertTrue(failure.get() instanceof DriverException, String.valueOf(failure.get()));
         assertEquals(DriverException.Reason.ILLEGAL_STATE, ((DriverException) failure.get()).reason());
         assertEquals("", xdpOf(pair.a));
+    }
+
+    @Test
+    void shouldRunOneSocketPerQueue()
+    {
+        try (VethPair two = VethPair.create(false, 2);
+            AfXdpDriver a = new AfXdpDriver(small(two.a).queues(0, 2).xdpMode(AfXdpConfig.XdpMode.NATIVE).build());
+            AfXdpDriver b = new AfXdpDriver(small(two.b).queues(0, 2).build()))
+        {
+            a.open();
+            b.open();
+            assertEquals(2, a.capabilities().queueCount());
+            a.start();
+            b.start();
+            for (int q = 1; q >= 0; q--)
+            {
+                exchange(a, b, q);
+                exchange(b, a, q);
+            }
+            final DriverException e = assertThrows(DriverException.class, () -> a.queue(2));
+            assertEquals(DriverException.Reason.QUEUE_MISMATCH, e.reason());
+        }
     }
 
     @Test

@@ -33,10 +33,13 @@ final class VethPair implements AutoCloseable
     final int ipA;
     /** The IPv4 address of {@code b} in the namespace (host order). */
     final int ipB;
+    /** RX and TX queues on each end. */
+    final int queues;
     private boolean closed;
 
-    private VethPair(final boolean peerInNamespace)
+    private VethPair(final boolean peerInNamespace, final int queues)
     {
+        this.queues = queues;
         final long pid = ProcessHandle.current().pid() % 1_000_000L;
         final int n = COUNTER.incrementAndGet();
         final String base = "tx" + pid + "n" + n;
@@ -56,7 +59,20 @@ final class VethPair implements AutoCloseable
      */
     static VethPair create(final boolean peerInNamespace)
     {
-        final VethPair pair = new VethPair(peerInNamespace);
+        return create(peerInNamespace, 1);
+    }
+
+    /**
+     * Creates a pair with {@code queues} RX and TX queues on each end (frames sent on TX queue i of one end arrive on
+     * RX queue i of the other).
+     *
+     * @param peerInNamespace whether {@code b} goes into a fresh namespace.
+     * @param queues          queues per end.
+     * @return the pair, up.
+     */
+    static VethPair create(final boolean peerInNamespace, final int queues)
+    {
+        final VethPair pair = new VethPair(peerInNamespace, queues);
         try
         {
             pair.setUp();
@@ -75,8 +91,9 @@ final class VethPair implements AutoCloseable
         {
             Sh.check("ip", "netns", "add", namespace);
         }
-        Sh.check("ip", "link", "add", a, "address", mac(macA), "numtxqueues", "1", "numrxqueues", "1", "type", "veth",
-            "peer", "name", b, "address", mac(macB), "numtxqueues", "1", "numrxqueues", "1");
+        final String q = Integer.toString(queues);
+        Sh.check("ip", "link", "add", a, "address", mac(macA), "numtxqueues", q, "numrxqueues", q, "type", "veth",
+            "peer", "name", b, "address", mac(macB), "numtxqueues", q, "numrxqueues", q);
         disableIpv6(a);
         if (namespace == null)
         {
