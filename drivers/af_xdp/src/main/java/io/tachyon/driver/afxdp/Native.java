@@ -19,7 +19,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * caller reads {@link #errno(MemorySegment)} from the same segment.
  * <p>
  * Only libc is linked: {@code bpf(2)} has no glibc wrapper and goes through {@code syscall(321, ...)}.
- * The data-path calls ({@code sendto}, {@code recvfrom}, {@code poll}) allocate nothing.
+ * The data-path calls ({@code sendto}, {@code recvfrom}) allocate nothing.
  */
 final class Native
 {
@@ -77,8 +77,6 @@ final class Native
         FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT), CAPTURE);
     private static final MethodHandle RECVFROM = downcall("recvfrom",
         FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS), CAPTURE);
-    private static final MethodHandle POLL = downcall("poll",
-        FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), CAPTURE);
     private static final MethodHandle CLOSE = downcall("close",
         FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle IF_NAMETOINDEX = downcall("if_nametoindex",
@@ -226,18 +224,6 @@ final class Native
         {
             return (long) RECVFROM.invokeExact(slot, fd, buffer, length, flags, MemorySegment.NULL,
                 MemorySegment.NULL);
-        }
-        catch (final Throwable t)
-        {
-            throw rethrow(t);
-        }
-    }
-
-    static int poll(final MemorySegment slot, final MemorySegment fds, final long count, final int timeoutMs)
-    {
-        try
-        {
-            return (int) POLL.invokeExact(slot, fds, count, timeoutMs);
         }
         catch (final Throwable t)
         {

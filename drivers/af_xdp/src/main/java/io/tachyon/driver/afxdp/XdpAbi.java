@@ -27,7 +27,6 @@ final class XdpAbi
     static final int SO_PREFER_BUSY_POLL = 69;
     static final int SO_BUSY_POLL_BUDGET = 70;
     static final int MSG_DONTWAIT = 0x40;
-    static final int POLLIN = 1;
     static final int PROT_READ = 1;
     static final int PROT_WRITE = 2;
     static final int MAP_SHARED = 1;

@@ -188,6 +188,68 @@ class AfXdpDriverTest
         assertEquals("", xdpOf(pair.a));
     }
 
+    /** One round: A acquires, fills and transmits a burst; B receives it and releases it. Returns frames moved. */
+    private static int round(final DriverQueue tx, final DriverQueue rx, final FrameBatch txBatch,
+        final FrameBatch rxBatch)
+    {
+        final int got = tx.acquire(txBatch, txBatch.remaining());
+        for (int i = 0; i < got; i++)
+        {
+            txBatch.segment(i).set(java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED, txBatch.offset(i) + 12,
+                (short) 0xB588);
+            txBatch.length(i, 64);
+        }
+        while (!txBatch.isEmpty())
+        {
+            if (tx.transmit(txBatch) == 0)
+            {
+                rx.receive(rxBatch);
+                rx.releaseAll(rxBatch);
+            }
+        }
+        int moved = 0;
+        for (int spins = 0; moved < got && spins < 1_000_000; spins++)
+        {
+            final int n = rx.receive(rxBatch);
+            moved += n;
+            rx.releaseAll(rxBatch);
+        }
+        return moved;
+    }
+
+    @Test
+    void shouldNotAllocateOnTheDataPathInSteadyState()
+    {
+        final com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        try (AfXdpDriver a = new AfXdpDriver(small(pair.a).build());
+            AfXdpDriver b = new AfXdpDriver(small(pair.b).build()))
+        {
+            a.open();
+            b.open();
+            a.start();
+            b.start();
+            final DriverQueue tx = a.queue(0);
+            final DriverQueue rx = b.queue(0);
+            final FrameBatch txBatch = new FrameBatch(16);
+            final FrameBatch rxBatch = new FrameBatch(16);
+            for (int i = 0; i < 20_000; i++)
+            {
+                round(tx, rx, txBatch, rxBatch); // warm up: the JIT compiles the data path
+            }
+            final long thread = Thread.currentThread().threadId();
+            final long before = threads.getThreadAllocatedBytes(thread);
+            long moved = 0;
+            for (int i = 0; i < 5_000; i++)
+            {
+                moved += round(tx, rx, txBatch, rxBatch);
+            }
+            final long allocated = threads.getThreadAllocatedBytes(thread) - before;
+            assertTrue(moved > 10_000, "frames moved: " + moved);
+            assertTrue(allocated < 4_096, allocated + " bytes allocated while moving " + moved + " frames");
+        }
+    }
+
     @Test
     void shouldRunOneSocketPerQueue()
     {
