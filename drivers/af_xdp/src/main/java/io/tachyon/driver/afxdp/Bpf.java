@@ -24,7 +24,7 @@ final class Bpf
     {
     }
 
-    private static long call(final Arena arena, final MemorySegment slot, final int command, final MemorySegment attr)
+    private static long call(final MemorySegment slot, final int command, final MemorySegment attr)
     {
         return Native.syscall(slot, Native.SYS_BPF, command, attr, attr.byteSize());
     }
@@ -55,7 +55,7 @@ final class Bpf
             attr.set(JAVA_INT, XdpAbi.offset(XdpAbi.BPF_ATTR_MAP_CREATE, "value_size"), 4);
             attr.set(JAVA_INT, XdpAbi.offset(XdpAbi.BPF_ATTR_MAP_CREATE, "max_entries"), entries);
             name(attr, XdpAbi.offset(XdpAbi.BPF_ATTR_MAP_CREATE, "map_name"), "tachyon_xsks");
-            final long fd = call(arena, slot, XdpAbi.BPF_MAP_CREATE, attr);
+            final long fd = call(slot, XdpAbi.BPF_MAP_CREATE, attr);
             if (fd < 0)
             {
                 throw bpfFailure(driverName, "BPF_MAP_CREATE (XSKMAP, " + entries + " entries)", Native.errno(slot),
@@ -80,7 +80,7 @@ final class Bpf
             final MemorySegment license = arena.allocateFrom(LICENSE);
             final MemorySegment attr = attr(arena);
             fillProgLoad(attr, insns, program, license);
-            long fd = call(arena, slot, XdpAbi.BPF_PROG_LOAD, attr);
+            long fd = call(slot, XdpAbi.BPF_PROG_LOAD, attr);
             if (fd >= 0)
             {
                 return (int) fd;
@@ -96,7 +96,7 @@ final class Bpf
                 attr.set(JAVA_INT, XdpAbi.offset(XdpAbi.BPF_ATTR_PROG_LOAD, "log_level"), 1);
                 attr.set(JAVA_INT, XdpAbi.offset(XdpAbi.BPF_ATTR_PROG_LOAD, "log_size"), LOG_SIZE);
                 attr.set(JAVA_LONG, XdpAbi.offset(XdpAbi.BPF_ATTR_PROG_LOAD, "log_buf"), logBuffer.address());
-                fd = call(arena, slot, XdpAbi.BPF_PROG_LOAD, attr);
+                fd = call(slot, XdpAbi.BPF_PROG_LOAD, attr);
                 if (fd >= 0)
                 {
                     return (int) fd;
@@ -136,7 +136,7 @@ final class Bpf
             attr.set(JAVA_INT, XdpAbi.offset(XdpAbi.BPF_ATTR_LINK_CREATE, "target_ifindex"), ifindex);
             attr.set(JAVA_INT, XdpAbi.offset(XdpAbi.BPF_ATTR_LINK_CREATE, "attach_type"), XdpAbi.BPF_XDP);
             attr.set(JAVA_INT, XdpAbi.offset(XdpAbi.BPF_ATTR_LINK_CREATE, "flags"), flags);
-            final long fd = call(arena, slot, XdpAbi.BPF_LINK_CREATE, attr);
+            final long fd = call(slot, XdpAbi.BPF_LINK_CREATE, attr);
             return fd < 0 ? -Native.errno(slot) : (int) fd;
         }
     }
@@ -152,7 +152,7 @@ final class Bpf
         {
             final MemorySegment attr = attr(arena);
             attr.set(JAVA_INT, 0L, linkFd);
-            return call(arena, slot, XdpAbi.BPF_LINK_DETACH, attr) < 0 ? -Native.errno(slot) : 0;
+            return call(slot, XdpAbi.BPF_LINK_DETACH, attr) < 0 ? -Native.errno(slot) : 0;
         }
     }
 
@@ -181,7 +181,7 @@ final class Bpf
             {
                 command = XdpAbi.BPF_MAP_DELETE_ELEM;
             }
-            return call(arena, slot, command, attr) < 0 ? -Native.errno(slot) : 0;
+            return call(slot, command, attr) < 0 ? -Native.errno(slot) : 0;
         }
     }
 
