@@ -1,9 +1,9 @@
 /**
- * The AF_XDP driver (a later issue).
+ * The AF_XDP driver: pure Java over FFM (needs --enable-native-access=io.tachyon.driver.afxdp).
  */
 module io.tachyon.driver.afxdp
 {
-    requires io.tachyon.stack;
+    requires transitive io.tachyon.stack;
 
     exports io.tachyon.driver.afxdp;
 }

@@ -43,6 +43,7 @@ public final class Main
         {
             case "decode" -> Decode.run(rest, out, err);
             case "demo" -> Demo.run(rest, out, err);
+            case "demo-afxdp" -> AfXdpDemo.run(rest, out, err);
             case "stat" -> Stat.run(rest, out, err);
             default ->
             {
