@@ -103,6 +103,7 @@ public final class ReceiveQueue implements AutoCloseable
     private long outsideWindowBytes;
     private long droppedBytes;
     private long bytesRead;
+    private int limit;
 
     /**
      * Allocates the receive buffer and the interval list; the queue starts {@link #open open} at sequence number 0,
@@ -123,6 +124,7 @@ public final class ReceiveQueue implements AutoCloseable
             throw new IllegalArgumentException("maxOutOfOrderBlocks must be 1..65536: " + maxOutOfOrderBlocks);
         }
         this.capacity = capacity;
+        this.limit = capacity;
         this.maxBlocks = maxOutOfOrderBlocks;
         this.arena = Arena.ofShared();
         this.ring = arena.allocate(capacity, 64);
@@ -427,7 +429,7 @@ public final class ReceiveQueue implements AutoCloseable
      */
     public int freeSpace()
     {
-        return (int)(capacity - (rcvNxtPos - readPos));
+        return (int)Math.max(0, limit - (rcvNxtPos - readPos));
     }
 
     /**
@@ -441,7 +443,7 @@ public final class ReceiveQueue implements AutoCloseable
         final long maxWindow = 65_535L << windowShift;
         final long available = Math.min(freeSpace(), maxWindow);
         final long current = Math.max(0, advertisedEdgePos - rcvNxtPos);
-        final long threshold = Math.min(capacity / 2, mss);
+        final long threshold = Math.min(limit / 2, mss);
         final long window = available - current >= threshold ? available : current;
         final long unit = 1L << windowShift;
         long aligned = window & -unit;
@@ -759,5 +761,106 @@ public final class ReceiveQueue implements AutoCloseable
     public void close()
     {
         arena.close();
+    }
+
+    /**
+     * Limits the window to less than the capacity (a socket's SO_RCVBUF): {@link #freeSpace()} and so the advertised
+     * window follow it (the right edge never moves left, so a lower limit takes effect as data is read).
+     *
+     * @param bytes the limit, 1 to {@link #capacity()}.
+     * @throws IllegalArgumentException naming the bad value.
+     */
+    public void limit(final int bytes)
+    {
+        if (bytes < 1 || bytes > capacity)
+        {
+            throw new IllegalArgumentException("receive buffer limit must be 1.." + capacity + ": " + bytes);
+        }
+        limit = bytes;
+    }
+
+    /**
+     * The limit of {@link #limit(int)}.
+     *
+     * @return bytes, the capacity unless limited.
+     */
+    public int limit()
+    {
+        return limit;
+    }
+
+    /**
+     * Accepts {@code length} in-order bytes at RCV.NXT that the application consumed straight from the frame: RCV.NXT
+     * and the read point move together, nothing is copied. Only when nothing is readable and nothing is held out of
+     * order.
+     *
+     * @param length bytes, at least 0.
+     * @throws IllegalStateException when data is queued.
+     */
+    public void skip(final int length)
+    {
+        if (readable() != 0 || blockCount != 0)
+        {
+            throw new IllegalStateException("skip with " + readable() + " bytes readable and " + blockCount
+                + " out-of-order blocks");
+        }
+        lastInOrder = length;
+        lastOutOfOrder = 0;
+        lastDuplicate = 0;
+        lastOutside = 0;
+        lastDropped = 0;
+        dsackPending = false;
+        segmentsOffered++;
+        rcvNxtPos += length;
+        readPos += length;
+        rcvNxt += length;
+        bytesInOrder += length;
+        bytesRead += length;
+    }
+
+    /**
+     * Readable bytes lying contiguously in the ring from the read point (the first part when they wrap).
+     *
+     * @return bytes, at most {@link #readable()}.
+     */
+    int contiguousReadable()
+    {
+        final int index = (int)(readPos % capacity);
+        return Math.min(readable(), capacity - index);
+    }
+
+    /**
+     * Where the read point lies in {@link #ring()}.
+     *
+     * @return the offset.
+     */
+    long readOffset()
+    {
+        return readPos % capacity;
+    }
+
+    /**
+     * The ring's memory (for the zero-copy callback API).
+     *
+     * @return the ring.
+     */
+    MemorySegment ring()
+    {
+        return ring;
+    }
+
+    /**
+     * Releases bytes the application consumed in place (from {@link #ring()} at {@link #readOffset()}).
+     *
+     * @param length bytes, at most {@link #readable()}.
+     */
+    void consume(final int length)
+    {
+        if (length < 0 || length > readable())
+        {
+            throw new IllegalArgumentException("consume " + length + " of " + readable() + " readable bytes");
+        }
+        readPos += length;
+        bytesRead += length;
     }
 }

@@ -43,6 +43,7 @@ public final class SendQueue implements AutoCloseable
     private long bytesWritten;
     private long bytesAcked;
     private long acksIgnored;
+    private int limit;
 
     /**
      * Allocates the send buffer; the queue starts open at sequence number 0.
@@ -57,6 +58,7 @@ public final class SendQueue implements AutoCloseable
             throw new IllegalArgumentException("capacity must be 1.." + MAX_CAPACITY + ": " + capacity);
         }
         this.capacity = capacity;
+        this.limit = capacity;
         this.arena = Arena.ofShared();
         this.ring = arena.allocate(capacity, 64);
         this.ringBuffer = ring.asByteBuffer();
@@ -332,7 +334,7 @@ public final class SendQueue implements AutoCloseable
      */
     public int writable()
     {
-        return (int)(capacity - (writePos - unaPos));
+        return (int)Math.max(0, limit - (writePos - unaPos));
     }
 
     /**
@@ -410,5 +412,41 @@ public final class SendQueue implements AutoCloseable
     public void close()
     {
         arena.close();
+    }
+
+    /**
+     * Limits the bytes buffered to less than the capacity (a socket's SO_SNDBUF); {@link #writable()} follows it.
+     * Bytes already buffered stay.
+     *
+     * @param bytes the limit, 1 to {@link #capacity()}.
+     * @throws IllegalArgumentException naming the bad value.
+     */
+    public void limit(final int bytes)
+    {
+        if (bytes < 1 || bytes > capacity)
+        {
+            throw new IllegalArgumentException("send buffer limit must be 1.." + capacity + ": " + bytes);
+        }
+        limit = bytes;
+    }
+
+    /**
+     * The limit of {@link #limit(int)}.
+     *
+     * @return bytes, the capacity unless limited.
+     */
+    public int limit()
+    {
+        return limit;
+    }
+
+    /**
+     * The memory of the ring (for the zero-copy views of the socket API).
+     *
+     * @return the ring.
+     */
+    MemorySegment ring()
+    {
+        return ring;
     }
 }

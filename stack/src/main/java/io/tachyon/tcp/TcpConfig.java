@@ -20,6 +20,7 @@ import java.util.Objects;
  * @param sack                whether to offer SACK (RFC 2018).
  * @param timestamps          whether to offer timestamps (RFC 7323 §3).
  * @param maxOutOfOrderBlocks the out-of-order ranges a receive queue holds, 1 to 1024.
+ * @param socketDefaults      the socket options new connections start with (keepalive, linger, Nagle, timeouts).
  */
 public record TcpConfig(
     int maxConnections,
@@ -33,11 +34,12 @@ public record TcpConfig(
     boolean windowScaling,
     boolean sack,
     boolean timestamps,
-    int maxOutOfOrderBlocks)
+    int maxOutOfOrderBlocks,
+    TcpSocketDefaults socketDefaults)
 {
     /** 64 connections of 256 KiB buffers each way, TIME-WAIT 60 s, delayed ACK 40 ms, NewReno, every option. */
     public static final TcpConfig DEFAULT = new TcpConfig(64, 256 * 1024, 256 * 1024, 60_000_000_000L,
-        40_000_000L, 15, 6, NewReno.NAME, true, true, true, 32);
+        40_000_000L, 15, 6, NewReno.NAME, true, true, true, 32, TcpSocketDefaults.LINUX);
 
     private static final int MAX_BUFFER = 64 * 1024 * 1024;
 
@@ -49,6 +51,7 @@ public record TcpConfig(
     public TcpConfig
     {
         Objects.requireNonNull(congestionControl, "congestionControl");
+        Objects.requireNonNull(socketDefaults, "socketDefaults");
         CongestionControlFactory.forName(congestionControl);
         range("maxConnections", maxConnections, 1, 65_536);
         range("sendBufferBytes", sendBufferBytes, 1024, MAX_BUFFER);
@@ -64,6 +67,43 @@ public record TcpConfig(
         {
             throw new IllegalArgumentException("delayedAckNs must be 1 ms to 500 ms: " + delayedAckNs);
         }
+    }
+
+    /**
+     * The settings without socket defaults: {@link TcpSocketDefaults#LINUX}.
+     *
+     * @param maxConnections      the most connections at once.
+     * @param sendBufferBytes     SND.BUFF.
+     * @param receiveBufferBytes  RCV.BUFF.
+     * @param timeWaitNs          2 MSL.
+     * @param delayedAckNs        the delayed-ACK timeout.
+     * @param retries             retransmissions of data.
+     * @param synRetries          retransmissions of a SYN.
+     * @param congestionControl   the algorithm's name.
+     * @param windowScaling       whether to offer window scaling.
+     * @param sack                whether to offer SACK.
+     * @param timestamps          whether to offer timestamps.
+     * @param maxOutOfOrderBlocks the out-of-order ranges a receive queue holds.
+     */
+    public TcpConfig(final int maxConnections, final int sendBufferBytes, final int receiveBufferBytes,
+        final long timeWaitNs, final long delayedAckNs, final int retries, final int synRetries,
+        final String congestionControl, final boolean windowScaling, final boolean sack, final boolean timestamps,
+        final int maxOutOfOrderBlocks)
+    {
+        this(maxConnections, sendBufferBytes, receiveBufferBytes, timeWaitNs, delayedAckNs, retries, synRetries,
+            congestionControl, windowScaling, sack, timestamps, maxOutOfOrderBlocks, TcpSocketDefaults.LINUX);
+    }
+
+    /**
+     * A copy with other socket defaults.
+     *
+     * @param value the options new connections start with.
+     * @return the copy.
+     */
+    public TcpConfig withSocketDefaults(final TcpSocketDefaults value)
+    {
+        return new TcpConfig(maxConnections, sendBufferBytes, receiveBufferBytes, timeWaitNs, delayedAckNs, retries,
+            synRetries, congestionControl, windowScaling, sack, timestamps, maxOutOfOrderBlocks, value);
     }
 
     private static void range(final String name, final long value, final long low, final long high)
@@ -83,7 +123,8 @@ public record TcpConfig(
     public TcpConfig withMaxConnections(final int value)
     {
         return new TcpConfig(value, sendBufferBytes, receiveBufferBytes, timeWaitNs, delayedAckNs, retries,
-            synRetries, congestionControl, windowScaling, sack, timestamps, maxOutOfOrderBlocks);
+            synRetries, congestionControl, windowScaling, sack, timestamps, maxOutOfOrderBlocks,
+            socketDefaults);
     }
 
     /**
@@ -96,7 +137,8 @@ public record TcpConfig(
     public TcpConfig withBuffers(final int send, final int receive)
     {
         return new TcpConfig(maxConnections, send, receive, timeWaitNs, delayedAckNs, retries, synRetries,
-            congestionControl, windowScaling, sack, timestamps, maxOutOfOrderBlocks);
+            congestionControl, windowScaling, sack, timestamps, maxOutOfOrderBlocks,
+            socketDefaults);
     }
 
     /**
@@ -108,7 +150,8 @@ public record TcpConfig(
     public TcpConfig withTimeWaitNs(final long value)
     {
         return new TcpConfig(maxConnections, sendBufferBytes, receiveBufferBytes, value, delayedAckNs, retries,
-            synRetries, congestionControl, windowScaling, sack, timestamps, maxOutOfOrderBlocks);
+            synRetries, congestionControl, windowScaling, sack, timestamps, maxOutOfOrderBlocks,
+            socketDefaults);
     }
 
     /**
@@ -120,7 +163,8 @@ public record TcpConfig(
     public TcpConfig withDelayedAckNs(final long value)
     {
         return new TcpConfig(maxConnections, sendBufferBytes, receiveBufferBytes, timeWaitNs, value, retries,
-            synRetries, congestionControl, windowScaling, sack, timestamps, maxOutOfOrderBlocks);
+            synRetries, congestionControl, windowScaling, sack, timestamps, maxOutOfOrderBlocks,
+            socketDefaults);
     }
 
     /**
@@ -133,7 +177,8 @@ public record TcpConfig(
     public TcpConfig withRetries(final int data, final int syn)
     {
         return new TcpConfig(maxConnections, sendBufferBytes, receiveBufferBytes, timeWaitNs, delayedAckNs, data,
-            syn, congestionControl, windowScaling, sack, timestamps, maxOutOfOrderBlocks);
+            syn, congestionControl, windowScaling, sack, timestamps, maxOutOfOrderBlocks,
+            socketDefaults);
     }
 
     /**
@@ -147,6 +192,6 @@ public record TcpConfig(
     public TcpConfig withOptions(final boolean scaling, final boolean sackOn, final boolean tsOn)
     {
         return new TcpConfig(maxConnections, sendBufferBytes, receiveBufferBytes, timeWaitNs, delayedAckNs, retries,
-            synRetries, congestionControl, scaling, sackOn, tsOn, maxOutOfOrderBlocks);
+            synRetries, congestionControl, scaling, sackOn, tsOn, maxOutOfOrderBlocks, socketDefaults);
     }
 }

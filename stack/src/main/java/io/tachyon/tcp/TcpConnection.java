@@ -135,6 +135,7 @@ final class TcpConnection
             shift++;
         }
         rcvShift = tcp.config.windowScaling() ? shift : 0;
+        resetOptions(nowNs);
     }
 
     /** The MSS we announce: the link MTU and path MTU minus 40 (RFC 9293 §3.7.1, RFC 879). */
@@ -150,6 +151,7 @@ final class TcpConnection
         socket = owner;
         listener = null;
         nodelay = owner.nodelayOption();
+        owner.applyOptions(this, nowNs);
         tcp.register(this);
         state = TcpState.SYN_SENT;
         tcp.counters.increment(TcpCounter.ACTIVE_OPENS);
@@ -232,6 +234,7 @@ final class TcpConnection
         cc = tcp.congestionControl.create(mss, Math.max(2L * mss, 2L * tcp.config.sendBufferBytes()));
         rtt.onHandshakeComplete();
         scoreboard.reset(sndUna, sndMax, mss);
+        startKeepalive(nowNs);
         if (listener != null)
         {
             if (listener.isClosed())
@@ -251,6 +254,7 @@ final class TcpConnection
 
     void onSegment(final TcpFlyweight seg, final long nowNs)
     {
+        onAnySegment(nowNs);
         if (state == TcpState.SYN_SENT)
         {
             onSynSent(seg, nowNs);
@@ -408,7 +412,11 @@ final class TcpConnection
             || state == TcpState.FIN_WAIT_2))
         {
             final int before = receiveQueue.rcvNxt();
-            receiveQueue.offer(seq, seg.segment(), seg.payloadOffset(), payload);
+            offerData(seq, seg.segment(), seg.payloadOffset(), payload);
+            if (state == TcpState.CLOSED)
+            {
+                return; // the data callback closed or aborted the connection
+            }
             if (receiveQueue.rcvNxt() != before + payload || Seq.diff(seq, before) != 0
                 || receiveQueue.outOfOrderBlocks() > 0)
             {
@@ -421,6 +429,10 @@ final class TcpConnection
             if (socket != null)
             {
                 socket.onReadable();
+                if (state == TcpState.CLOSED)
+                {
+                    return;
+                }
             }
         }
         // eighth: FIN
@@ -1034,6 +1046,8 @@ final class TcpConnection
         {
             return;
         }
+        heldByCork = false;
+        heldBySws = false;
         while (true)
         {
             final int writeEnd = sendQueue.writeEnd();
@@ -1048,17 +1062,9 @@ final class TcpConnection
             {
                 break;
             }
-            if (length > 0 && length < mss && !fin)
+            if (length > 0 && length < mss && !fin && holdPartial(length == unsent, inFlight, length, nowNs))
             {
-                final boolean allQueued = length == unsent;
-                if (allQueued && inFlight > 0 && !nodelay)
-                {
-                    break; // Nagle
-                }
-                if (!allQueued && length < maxSndWnd / 2)
-                {
-                    break; // sender SWS avoidance
-                }
+                break; // TCP_CORK, Nagle (RFC 9293 §3.7.4) or sender SWS avoidance (RFC 9293 §3.8.6.2.1)
             }
             if (!sendData(sndNxt, length, fin, nowNs))
             {
@@ -1090,6 +1096,7 @@ final class TcpConnection
         {
             armRto(nowNs); // the persist timer (RFC 9293 §3.8.6.1)
         }
+        afterOutput();
     }
 
     private boolean finInFlight()
@@ -1164,7 +1171,7 @@ final class TcpConnection
         int window;
         if (syn)
         {
-            window = Math.min(65_535, receiveQueue.capacity());
+            window = Math.min(65_535, receiveQueue.limit());
             if ((flags & TcpFlyweight.ACK) != 0)
             {
                 // the SYN-ACK offers a window: record its edge, else RCV.WND stays 0 until our first non-SYN segment
@@ -1283,6 +1290,9 @@ final class TcpConnection
         {
             next = timeWaitAt;
         }
+        next = earliest(next, keepaliveAt);
+        next = earliest(next, corkAt);
+        next = earliest(next, overrideAt);
         if (next == Long.MAX_VALUE)
         {
             return;
@@ -1334,6 +1344,7 @@ final class TcpConnection
             rtoAt = NONE;
             onRetransmissionTimeout(nowNs);
         }
+        onOptionTimers(nowNs);
         if (state != TcpState.CLOSED)
         {
             armTimer();
@@ -1399,5 +1410,305 @@ final class TcpConnection
             }
         }
         armRto(nowNs);
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Socket options: keepalive, TCP_CORK, the SWS override timer, zero-copy delivery, TCP_INFO
+    // ------------------------------------------------------------------------------------------------------------
+
+    boolean keepalive;
+    long keepIdleNs;
+    long keepIntervalNs;
+    int keepCount;
+    int keepaliveProbes;
+    long keepaliveProbesSent;
+    boolean corked;
+    long corkCeilingNs;
+    long overrideTimeoutNs;
+    long lastReceivedNs;
+    long swsOverrides;
+    private long keepaliveAt = NONE;
+    private long corkAt = NONE;
+    private long overrideAt = NONE;
+    private boolean forcePartial;
+    private boolean heldByCork;
+    private boolean heldBySws;
+
+    /** Sets the options of a new connection from the stack's defaults (the socket may change them after). */
+    private void resetOptions(final long nowNs)
+    {
+        final TcpSocketDefaults defaults = tcp.config.socketDefaults();
+        keepalive = defaults.keepalive();
+        keepIdleNs = defaults.keepIdleNs();
+        keepIntervalNs = defaults.keepIntervalNs();
+        keepCount = defaults.keepCount();
+        nodelay = defaults.nodelay();
+        corkCeilingNs = defaults.corkCeilingNs();
+        overrideTimeoutNs = defaults.overrideTimeoutNs();
+        keepaliveProbes = 0;
+        keepaliveProbesSent = 0;
+        swsOverrides = 0;
+        corked = false;
+        lastReceivedNs = nowNs;
+        keepaliveAt = NONE;
+        corkAt = NONE;
+        overrideAt = NONE;
+        forcePartial = false;
+        heldByCork = false;
+        heldBySws = false;
+        sendQueue.limit(sendQueue.capacity());
+        receiveQueue.limit(receiveQueue.capacity());
+    }
+
+    private static long earliest(final long next, final long at)
+    {
+        return at != NONE && at - next < 0 ? at : next;
+    }
+
+    /** Every segment that reaches the connection shows the peer is alive: keepalive starts over. */
+    private void onAnySegment(final long nowNs)
+    {
+        lastReceivedNs = nowNs;
+        keepaliveProbes = 0;
+    }
+
+    private boolean keepaliveState()
+    {
+        return state.synchronizedState() && state != TcpState.TIME_WAIT;
+    }
+
+    /** Arms keepalive one idle time from now (on establishment and when SO_KEEPALIVE is turned on). */
+    void startKeepalive(final long nowNs)
+    {
+        if (keepalive && keepaliveState())
+        {
+            keepaliveAt = nowNs + keepIdleNs;
+            armTimer();
+        }
+        else
+        {
+            keepaliveAt = NONE;
+        }
+    }
+
+    /** The keepalive times changed: the next probe is one idle time after the last segment received. */
+    void keepaliveChanged(final long nowNs)
+    {
+        if (keepalive && keepaliveState())
+        {
+            final long at = lastReceivedNs + keepIdleNs;
+            keepaliveAt = at - nowNs < 0 ? nowNs : at;
+            armTimer();
+        }
+        else
+        {
+            keepaliveAt = NONE;
+        }
+    }
+
+    /**
+     * The keepalive timer (RFC 9293 §3.8.4, RFC 1122 §4.2.3.6; timing as Linux's tcp_keepalive_timer): with nothing
+     * in flight or queued and nothing received for the idle time, a probe {@code <SEQ=SND.NXT-1><CTL=ACK>} with no
+     * data, then one per interval while unanswered; after the count of unanswered probes the connection is reset
+     * with {@link TcpError#TIMED_OUT}.
+     */
+    private void onKeepaliveTimer(final long nowNs)
+    {
+        keepaliveAt = NONE;
+        if (!keepalive || !keepaliveState())
+        {
+            return;
+        }
+        if (sndUna != sndMax || Seq.diff(sendQueue.writeEnd(), sndNxt) > 0
+            || sendQueue.finQueued() && !sendQueue.finSent())
+        {
+            keepaliveAt = nowNs + keepIdleNs; // the retransmission or persist timer watches the peer meanwhile
+            return;
+        }
+        if (nowNs - lastReceivedNs < keepIdleNs)
+        {
+            keepaliveAt = lastReceivedNs + keepIdleNs;
+            return;
+        }
+        if (keepaliveProbes >= keepCount)
+        {
+            tcp.counters.increment(TcpCounter.KEEPALIVE_ABORTS);
+            error = TcpError.TIMED_OUT;
+            abort(nowNs);
+            return;
+        }
+        send(sndNxt - 1, TcpFlyweight.ACK, 0, false, false, nowNs);
+        keepaliveProbes++;
+        keepaliveProbesSent++;
+        tcp.counters.increment(TcpCounter.KEEPALIVE_PROBES);
+        keepaliveAt = nowNs + keepIntervalNs;
+    }
+
+    /**
+     * Whether {@link #output} holds back a partial segment: while corked (until the cork ceiling), else by Nagle's
+     * algorithm or sender SWS avoidance (until the override timeout). Arms the matching timer.
+     */
+    private boolean holdPartial(final boolean allQueued, final long inFlight, final int length, final long nowNs)
+    {
+        if (forcePartial)
+        {
+            return false;
+        }
+        if (corked)
+        {
+            heldByCork = true;
+            if (corkAt == NONE)
+            {
+                corkAt = nowNs + corkCeilingNs;
+                armTimer();
+            }
+            return true;
+        }
+        final boolean nagle = allQueued && inFlight > 0 && !nodelay;
+        final boolean sws = !allQueued && length < maxSndWnd / 2;
+        if (!nagle && !sws)
+        {
+            return false;
+        }
+        heldBySws = true;
+        if (overrideTimeoutNs > 0 && overrideAt == NONE)
+        {
+            overrideAt = nowNs + overrideTimeoutNs;
+            armTimer();
+        }
+        return true;
+    }
+
+    /** Forgets the cork and override deadlines when the last output held nothing back. */
+    private void afterOutput()
+    {
+        if (!heldByCork)
+        {
+            corkAt = NONE;
+        }
+        if (!heldBySws)
+        {
+            overrideAt = NONE;
+        }
+    }
+
+    /** Sends a partial segment that cork, Nagle or SWS avoidance would hold (uncork, cork ceiling, override). */
+    private void pushPartial(final long nowNs)
+    {
+        forcePartial = true;
+        try
+        {
+            output(nowNs);
+        }
+        finally
+        {
+            forcePartial = false;
+        }
+    }
+
+    /**
+     * TCP_CORK: while corked only full segments go out (and the FIN with what precedes it); uncorking sends the
+     * partial segment at once, Nagle notwithstanding (as Linux's TCP_NAGLE_PUSH).
+     */
+    void cork(final boolean value, final long nowNs)
+    {
+        if (corked == value)
+        {
+            return;
+        }
+        corked = value;
+        if (!value)
+        {
+            corkAt = NONE;
+            pushPartial(nowNs);
+        }
+    }
+
+    private void onOptionTimers(final long nowNs)
+    {
+        if (state == TcpState.CLOSED)
+        {
+            return;
+        }
+        if (corkAt != NONE && nowNs - corkAt >= 0)
+        {
+            corkAt = NONE;
+            pushPartial(nowNs); // Linux's 200 ms ceiling on TCP_CORK
+        }
+        if (overrideAt != NONE && nowNs - overrideAt >= 0)
+        {
+            overrideAt = NONE;
+            final long sentBefore = sndMax;
+            pushPartial(nowNs);
+            if (sndMax != sentBefore)
+            {
+                swsOverrides++;
+                tcp.counters.increment(TcpCounter.SWS_OVERRIDES);
+            }
+        }
+        if (keepaliveAt != NONE && nowNs - keepaliveAt >= 0)
+        {
+            onKeepaliveTimer(nowNs);
+        }
+    }
+
+    /**
+     * Hands in-order data to the socket's zero-copy handler straight from the frame when nothing is queued before
+     * it; what the handler does not consume (and all data otherwise) goes to the receive queue.
+     */
+    private void offerData(final int seq, final MemorySegment segment, final long offset, final int length)
+    {
+        final TcpSocket owner = socket;
+        if (owner != null && owner.directDelivery() && seq == receiveQueue.rcvNxt() && receiveQueue.readable() == 0
+            && receiveQueue.outOfOrderBlocks() == 0 && length <= receiveQueue.freeSpace())
+        {
+            final int consumed = owner.deliverFromFrame(segment, offset, length);
+            if (state == TcpState.CLOSED)
+            {
+                return;
+            }
+            receiveQueue.skip(consumed);
+            if (consumed < length)
+            {
+                receiveQueue.offer(seq + consumed, segment, offset + consumed, length - consumed);
+            }
+            return;
+        }
+        receiveQueue.offer(seq, segment, offset, length);
+    }
+
+    /** Fills a TCP_INFO view. */
+    void info(final TcpInfo into, final long nowNs)
+    {
+        into.state = state;
+        into.error = error;
+        into.srttNs = rtt.srttNs();
+        into.rttvarNs = rtt.rttvarNs();
+        into.rtoNs = rtt.rtoNs();
+        into.cwnd = cc == null ? 0 : cc.cwnd();
+        into.ssthresh = cc == null ? 0 : cc.ssthresh();
+        into.retries = retries;
+        into.totalRetransmits = retransmits;
+        into.bytesInFlight = Math.max(0, Seq.diff(sndMax, sndUna));
+        into.sndMss = mss;
+        into.rcvMss = localMss();
+        into.sndWnd = sndWnd & 0xFFFF_FFFFL;
+        into.rcvWnd = Math.max(0, Seq.diff(receiveQueue.advertisedRightEdge(), receiveQueue.rcvNxt()));
+        into.bytesAcked = sendQueue.bytesAcked();
+        into.bytesReceived = receiveQueue.bytesInOrder();
+        into.bytesWritten = sendQueue.bytesWritten();
+        into.unacked = sendQueue.inFlight();
+        into.unsent = sendQueue.unsent();
+        into.readable = receiveQueue.readable();
+        into.windowScaling = wsOk;
+        into.sndWscale = wsOk ? sndShift : 0;
+        into.rcvWscale = wsOk ? rcvShift : 0;
+        into.sack = sackOk;
+        into.timestamps = tsOk;
+        into.keepaliveProbes = keepaliveProbes;
+        into.keepaliveProbesSent = keepaliveProbesSent;
+        into.swsOverrides = swsOverrides;
+        into.lastReceivedAgoNs = nowNs - lastReceivedNs;
+        into.dupAcks = dupAcks;
     }
 }

@@ -50,7 +50,17 @@ public enum TcpCounter implements CounterDescriptor
     /** Segments sent by limited transmit (RFC 3042). */
     LIMITED_TRANSMITS("LimitedTransmit: segments sent on the first two duplicate ACKs"),
     /** Challenge ACKs not sent: over the stack's rate limit (RFC 5961 §7). */
-    CHALLENGE_ACKS_RATE_LIMITED("ChallengeACKsRateLimited: challenge ACKs suppressed by the rate limit");
+    CHALLENGE_ACKS_RATE_LIMITED("ChallengeACKsRateLimited: challenge ACKs suppressed by the rate limit"),
+    /** Keepalive probes sent (Linux's TCPKeepAlive). */
+    KEEPALIVE_PROBES("KeepAlive: keepalive probes sent"),
+    /** Connections reset because keepalive probes went unanswered. */
+    KEEPALIVE_ABORTS("KeepAliveAborts: connections reset after unanswered keepalive probes"),
+    /** Partial segments sent by the sender's SWS override timeout (RFC 9293 §3.8.6.2.1). */
+    SWS_OVERRIDES("SwsOverrides: partial segments sent by the override timeout"),
+    /** Connections closed with SO_LINGER 0 (aborted with a RST by close). */
+    LINGER_ABORTS("LingerAborts: connections aborted by close with linger 0"),
+    /** Handler exceptions caught on the stack thread (zero-copy TCP callbacks). */
+    HANDLER_ERRORS("HandlerErrors: exceptions thrown by TCP callbacks");
 
     private final String label;
 

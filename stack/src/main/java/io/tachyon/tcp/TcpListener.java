@@ -110,6 +110,11 @@ public final class TcpListener implements AutoCloseable
 
     void established(final TcpConnection connection)
     {
+        if (acceptHandler != null)
+        {
+            handOver(connection);
+            return;
+        }
         synCount--;
         acceptQueue[(head + acceptCount) % acceptQueue.length] = connection;
         acceptCount++;
@@ -136,6 +141,52 @@ public final class TcpListener implements AutoCloseable
             connection.listener = null;
             connection.abort(tcp.clock.nanoTime());
             connection.release();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Accept callback (issue 4)
+    // ------------------------------------------------------------------------------------------------------------
+
+    private TcpAcceptHandler acceptHandler;
+
+    /**
+     * Sets the accept callback: each connection that completes its handshake is handed to it at once (on the stack
+     * thread) instead of waiting for {@link #accept()}. Null returns to the accept queue.
+     *
+     * @param value the handler, or null.
+     * @return this.
+     */
+    public TcpListener acceptHandler(final TcpAcceptHandler value)
+    {
+        acceptHandler = value;
+        return this;
+    }
+
+    /**
+     * The accept callback.
+     *
+     * @return the handler, or null.
+     */
+    public TcpAcceptHandler acceptHandler()
+    {
+        return acceptHandler;
+    }
+
+    private void handOver(final TcpConnection connection)
+    {
+        synCount--;
+        connection.listener = null;
+        final TcpSocket socket = new TcpSocket(tcp, connection);
+        connection.socket = socket;
+        try
+        {
+            acceptHandler.onAccept(this, socket);
+        }
+        catch (final RuntimeException ex)
+        {
+            tcp.counters.increment(TcpCounter.HANDLER_ERRORS);
+            socket.abort();
         }
     }
 }
