@@ -1,13 +1,14 @@
 package io.tachyon.tcp;
 
-import org.agrona.concurrent.ManyToManyConcurrentArrayQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.tachyon.time.Clock;
 
 /**
  * A listening TCP port for application threads, like {@code java.net.ServerSocket}: connections the stack
  * establishes become {@link TcpChannel}s (with the configuration given at open) and wait in a bounded lock-free queue
- * for {@link #accept()}. When that queue is full a new connection is reset. Open one with
+ * (of at most the backlog) for {@link #accept()}. When that queue is full a new connection is reset. Open one with
  * {@code Stack.openTcpServerChannel(port, backlog, config)}.
  * <p>
  * Threads: one thread at a time accepts; {@link #close()} and the accessors are safe from any thread.
@@ -17,7 +18,9 @@ public final class TcpServerChannel implements AutoCloseable, TcpPollable
     private final Tcp tcp;
     private final TcpListener listener;
     private final TcpChannelConfig config;
-    private final ManyToManyConcurrentArrayQueue<TcpChannel> accepted;
+    private final ConcurrentLinkedQueue<TcpChannel> accepted = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger waiting = new AtomicInteger();
+    private final int capacity;
     private final Clock waitClock;
     private final int port;
 
@@ -31,7 +34,7 @@ public final class TcpServerChannel implements AutoCloseable, TcpPollable
         this.listener = listener;
         this.config = config;
         this.port = listener.port();
-        this.accepted = new ManyToManyConcurrentArrayQueue<>(Math.max(2, backlog));
+        this.capacity = backlog;
         this.waitClock = config.waitClock() != null ? config.waitClock() : tcp.clock;
         listener.acceptHandler(new Acceptor());
     }
@@ -68,7 +71,17 @@ public final class TcpServerChannel implements AutoCloseable, TcpPollable
         {
             throw new IllegalStateException("accept on the closed TCP server channel of port " + port);
         }
-        return accepted.poll();
+        return take();
+    }
+
+    private TcpChannel take()
+    {
+        final TcpChannel channel = accepted.poll();
+        if (channel != null)
+        {
+            waiting.decrementAndGet();
+        }
+        return channel;
     }
 
     /**
@@ -141,7 +154,7 @@ public final class TcpServerChannel implements AutoCloseable, TcpPollable
         }
         listener.close();
         TcpChannel channel;
-        while ((channel = accepted.poll()) != null)
+        while ((channel = take()) != null)
         {
             channel.abortFromStack();
         }
@@ -176,12 +189,14 @@ public final class TcpServerChannel implements AutoCloseable, TcpPollable
         {
             config.applyTo(socket);
             final TcpChannel channel = new TcpChannel(tcp, socket, config);
-            if (closeRequested || !accepted.offer(channel))
+            if (closeRequested || waiting.get() >= capacity)
             {
                 dropped = dropped + 1;
                 channel.abortFromStack();
                 return;
             }
+            waiting.incrementAndGet();
+            accepted.offer(channel);
             tcp.register(channel);
         }
     }
