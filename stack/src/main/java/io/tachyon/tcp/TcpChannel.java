@@ -623,7 +623,8 @@ public final class TcpChannel implements AutoCloseable, TcpPollable
      * Closes the channel: the stack sends what is in the send ring, then closes the socket (a FIN; with linger 0 a
      * RST at once, discarding the ring). Without linger it returns at once; with a linger time it waits until the
      * peer acknowledged every byte and the FIN, or the linger time passed ({@link #lingerResult()} tells which).
-     * Unread received data is discarded. Any thread. Idempotent.
+     * Closing with received data unread aborts the connection (a RST, as {@link TcpSocket#close()}). Any thread.
+     * Idempotent.
      */
     @Override
     public void close()
@@ -686,7 +687,14 @@ public final class TcpChannel implements AutoCloseable, TcpPollable
             work++;
             sendRing.clear();
             socket.handler(null);
-            socket.close();
+            if (receiveRing.available() > 0 && socket.state() != TcpState.CLOSED)
+            {
+                socket.abort(); // unread data: a RST shows it was lost, as TcpSocket.close does (RFC 9293 SHLD-3)
+            }
+            else
+            {
+                socket.close();
+            }
             publishState();
         }
         if (closeDone)

@@ -60,7 +60,9 @@ public enum TcpCounter implements CounterDescriptor
     /** Connections closed with SO_LINGER 0 (aborted with a RST by close). */
     LINGER_ABORTS("LingerAborts: connections aborted by close with linger 0"),
     /** Handler exceptions caught on the stack thread (zero-copy TCP callbacks). */
-    HANDLER_ERRORS("HandlerErrors: exceptions thrown by TCP callbacks");
+    HANDLER_ERRORS("HandlerErrors: exceptions thrown by TCP callbacks"),
+    /** Connections reset by a close with received data unread (Linux's TCPAbortOnClose; RFC 9293 SHLD-3). */
+    ABORT_ON_CLOSE("AbortOnClose: connections reset by a close with unread data");
 
     private final String label;
 

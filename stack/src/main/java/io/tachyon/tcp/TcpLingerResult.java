@@ -15,6 +15,9 @@ public enum TcpLingerResult
     TIMED_OUT,
     /** The connection ended abnormally (reset, timed out) before the FIN was acknowledged. */
     FAILED,
-    /** Closed with linger 0: the connection was aborted with a RST; unsent data was discarded. */
+    /**
+     * Closed with linger 0 (or with a linger time but unread received data): the connection was aborted with a RST;
+     * unsent data was discarded.
+     */
     ABORTED
 }

@@ -392,7 +392,9 @@ public final class TcpSocket implements AutoCloseable
 
     /**
      * Graceful close (RFC 9293 §3.10.4): a FIN follows the data written; the connection finishes in the
-     * background (FIN-WAIT, TIME-WAIT) and then returns to the pool. Calling it again does nothing.
+     * background (FIN-WAIT, TIME-WAIT) and then returns to the pool. Calling it again does nothing. With SO_LINGER 0
+     * ({@link #linger(long)}) it aborts instead; so it does when received data was left unread (RFC 9293 §3.6.1
+     * SHLD-3, as Linux: a RST tells the peer the data was lost).
      */
     @Override
     public void close()
@@ -405,6 +407,15 @@ public final class TcpSocket implements AutoCloseable
         {
             lingerAborted = true;
             tcp.counters.increment(TcpCounter.LINGER_ABORTS);
+            abort();
+            return;
+        }
+        if (connection != null && connection.receiveQueue.readable() > 0 && connection.state.synchronizedState()
+            && connection.state != TcpState.TIME_WAIT)
+        {
+            // RFC 9293 §3.6.1 SHLD-3 (and Linux): closing with received data unread sends a RST to show it was lost
+            lingerAborted = lingerNs != TcpSocketDefaults.NO_LINGER;
+            tcp.counters.increment(TcpCounter.ABORT_ON_CLOSE);
             abort();
             return;
         }

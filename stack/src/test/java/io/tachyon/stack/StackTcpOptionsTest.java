@@ -267,6 +267,26 @@ class StackTcpOptionsTest
     }
 
     @Test
+    void shouldResetWhenClosingWithUnreadData()
+    {
+        try (TapPair pair = new TapPair(dir))
+        {
+            final TcpSocket[] s = pair.connect(80);
+            assertEquals(10, s[1].write(new byte[10], 0, 10));
+            assertTrue(pair.runUntil(() -> s[0].readable() == 10, SECOND));
+            pair.tapA.sent.clear();
+            s[0].close();
+            pair.a.doWork();
+            assertEquals(1, pair.tapA.sent.size(), "a RST, not a FIN (RFC 9293 §3.6.1 SHLD-3): " + pair.tapA.sent);
+            assertTrue(pair.tapA.sent.get(0).has(TcpFlyweight.RST));
+            assertTrue(pair.runUntil(() -> s[1].state() == TcpState.CLOSED, SECOND));
+            assertEquals(TcpError.RESET, s[1].error());
+            assertEquals(1, pair.a.counters().tcp().get(TcpCounter.ABORT_ON_CLOSE).get());
+            assertEquals(TcpLingerResult.NONE, s[0].lingerResult(), "no SO_LINGER");
+        }
+    }
+
+    @Test
     void shouldReportThatTheDataWasAcknowledgedWithinTheLingerTime()
     {
         try (TapPair pair = new TapPair(dir))
@@ -509,6 +529,9 @@ class StackTcpOptionsTest
             assertMessage(IllegalArgumentException.class, "timeoutNs",
                 () -> TcpChannelConfig.DEFAULT.withTimeout(0, null));
             assertEquals(TcpSocketDefaults.NO_LINGER, socket.lingerNs(), "nothing changed");
+            assertEquals(7200 * SECOND, socket.keepIdleNs(), "RFC 9293 MUST-28: at least two hours by default");
+            assertEquals(75 * SECOND, socket.keepIntervalNs());
+            assertEquals(9, socket.keepCount());
             assertFalse(socket.keepalive());
         }
     }
