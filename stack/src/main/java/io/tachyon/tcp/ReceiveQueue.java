@@ -2,6 +2,7 @@ package io.tachyon.tcp;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 
@@ -862,5 +863,30 @@ public final class ReceiveQueue implements AutoCloseable
         }
         readPos += length;
         bytesRead += length;
+    }
+
+    /**
+     * Moves readable bytes into an array (no view object is created, so nothing allocates).
+     *
+     * @param dst    destination array.
+     * @param offset where to write in {@code dst}.
+     * @param length most bytes wanted, at least 0.
+     * @return bytes copied: min(length, readable()).
+     * @throws IndexOutOfBoundsException when the range is outside {@code dst}.
+     */
+    public int read(final byte[] dst, final int offset, final int length)
+    {
+        Objects.checkFromIndexSize(offset, length, dst.length);
+        final int n = Math.min(length, readable());
+        final int index = (int)(readPos % capacity);
+        final int first = Math.min(n, capacity - index);
+        MemorySegment.copy(ring, ValueLayout.JAVA_BYTE, index, dst, offset, first);
+        if (n > first)
+        {
+            MemorySegment.copy(ring, ValueLayout.JAVA_BYTE, 0, dst, offset + first, n - first);
+        }
+        readPos += n;
+        bytesRead += n;
+        return n;
     }
 }

@@ -219,7 +219,7 @@ public final class TcpSocket implements AutoCloseable
     public int write(final byte[] src, final int offset, final int length)
     {
         Objects.checkFromIndexSize(offset, length, src.length);
-        final int accepted = writableQueue().write(MemorySegment.ofArray(src), offset, length);
+        final int accepted = writableQueue().write(src, offset, length);
         afterWrite(accepted);
         return accepted;
     }
@@ -315,7 +315,7 @@ public final class TcpSocket implements AutoCloseable
     {
         Objects.checkFromIndexSize(offset, length, dst.length);
         final ReceiveQueue queue = readableQueue();
-        final int n = queue.read(MemorySegment.ofArray(dst), offset, length);
+        final int n = queue.read(dst, offset, length);
         return afterRead(n);
     }
 
@@ -1197,7 +1197,7 @@ public final class TcpSocket implements AutoCloseable
         }
         else if (src.hasArray())
         {
-            accepted = queue.write(MemorySegment.ofArray(src.array()), src.arrayOffset() + (long)index, length);
+            accepted = queue.write(src.array(), src.arrayOffset() + index, length);
         }
         else if (src.nioBufferCount() == 1)
         {
@@ -1236,7 +1236,7 @@ public final class TcpSocket implements AutoCloseable
         }
         else if (dst.hasArray())
         {
-            n = queue.read(MemorySegment.ofArray(dst.array()), dst.arrayOffset() + (long)index, length);
+            n = queue.read(dst.array(), dst.arrayOffset() + index, length);
         }
         else if (dst.nioBufferCount() == 1)
         {
