@@ -239,6 +239,38 @@ class StackTcpOptionsTest
         }
     }
 
+    @Test
+    void shouldHoldASmallSegmentWithNagleAndSendItAtOnceWithNodelay()
+    {
+        try (TapPair pair = new TapPair(dir))
+        {
+            final TcpSocket[] s = pair.connect(80);
+            assertTrue(s[0].nodelay());
+            pair.tapA.sent.clear();
+            final long start = pair.clock.nanoTime();
+            assertEquals(1, s[0].write(new byte[1], 0, 1));
+            assertEquals(1, s[0].write(new byte[1], 0, 1));
+            pair.a.doWork();
+            assertEquals(2, pair.tapA.dataSegments().size(), "TCP_NODELAY: both small segments at once");
+            assertEquals(start, pair.tapA.dataSegments().get(1).timeNs());
+            pair.run(SECOND);
+            s[0].nodelay(false);
+            pair.tapA.sent.clear();
+            pair.tapB.sent.clear();
+            final long again = pair.clock.nanoTime();
+            assertEquals(1, s[0].write(new byte[1], 0, 1));
+            assertEquals(1, s[0].write(new byte[1], 0, 1));
+            pair.a.doWork();
+            assertEquals(1, pair.tapA.dataSegments().size(), "Nagle (RFC 9293 §3.7.4): one small segment in flight");
+            pair.run(SECOND);
+            final List<TapDriver.Segment> data = pair.tapA.dataSegments();
+            assertEquals(2, data.size());
+            final long ackAt = pair.tapB.sent.get(0).timeNs();
+            assertTrue(ackAt - again >= 40 * MS, "B's delayed ACK");
+            assertEquals(ackAt, data.get(1).timeNs(), "the held byte goes with the ACK of the first");
+        }
+    }
+
     // ------------------------------------------------------------------------------------------------------------
     // SO_LINGER
     // ------------------------------------------------------------------------------------------------------------
