@@ -59,6 +59,9 @@ import io.tachyon.udp.UdpTimeoutException;
  *       replies); datagrams for a {@link UdpChannel} are copied into its receive ring;</li>
  *   <li>the {@link UdpChannel}s ({@link Udp#pollChannels}): up to each channel's burst of datagrams from its send
  *       ring is sent, and channels closed by other threads are released;</li>
+ *   <li>the {@link io.tachyon.tcp.TcpChannel}s ({@link Tcp#pollChannels}): bytes move from each send ring into its
+ *       socket and from the socket into the receive ring when it has room; shutdowns and closes asked by other
+ *       threads are carried out;</li>
  *   <li>timers: the {@link TimerWheel} (reassembly expiry, counters sync), ARP's timers
  *       ({@link Arp#nextDeadlineNs()}), error handlers of sockets whose next hop failed (deferred out of ARP), and
  *       IGMP's ({@link Igmp#nextDeadlineNs()}: report retransmissions and query responses);</li>
@@ -76,8 +79,9 @@ import io.tachyon.udp.UdpTimeoutException;
  *       {@link #requestClose()}, {@link #isClosed()}, {@link #lastError()}, {@link #config()}, {@link #counters()}
  *       (reading counters), and all of a {@link UdpChannel} as its javadoc says (sends from any thread, receives
  *       from one thread at a time).</li>
- *   <li>Any thread except the stack thread (they wait for it): {@link #openUdpChannel(int, int)} and
- *       {@link #openUdpChannel(UdpChannelConfig)}.</li>
+ *   <li>Any thread except the stack thread (they wait for it): {@link #openUdpChannel(int, int)},
+ *       {@link #openUdpChannel(UdpChannelConfig)}, {@link #openTcpChannel} and {@link #openTcpServerChannel}; then
+ *       a {@link io.tachyon.tcp.TcpChannel} and {@link io.tachyon.tcp.TcpServerChannel} as their javadoc says.</li>
  *   <li>The stack thread only (the thread calling {@code doWork}, or code running inside it: handlers,
  *       commands): everything else, including all of {@link UdpSocket}, {@link Icmp#ping}, {@link #close()}
  *       (or after the runner has stopped), and the components returned by the accessors.</li>

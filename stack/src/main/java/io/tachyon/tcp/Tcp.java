@@ -568,9 +568,9 @@ public final class Tcp implements TransportInput, AutoCloseable
         checkOpen();
         final TcpSocket socket = open();
         config.applyTo(socket);
-        final TcpChannel channel = new TcpChannel(this, socket, config);
         socket.connect(address, port);
-        register(channel);
+        final TcpChannel channel = new TcpChannel(this, socket, config);
+        register(channel.poller());
         return channel;
     }
 
@@ -588,7 +588,7 @@ public final class Tcp implements TransportInput, AutoCloseable
         checkOpen();
         final TcpListener listener = listen(port, backlog);
         final TcpServerChannel server = new TcpServerChannel(this, listener, backlog, config);
-        register(server);
+        register(server.poller());
         return server;
     }
 

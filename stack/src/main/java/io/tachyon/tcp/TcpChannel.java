@@ -38,7 +38,7 @@ import io.tachyon.time.Clock;
  * {@link TcpChannelConfig#timeoutNs()} (by {@link TcpChannelConfig#waitClock()}) throws {@link TcpTimeoutException};
  * calls after {@link #close()} or writes after {@link #shutdownOutput()} throw {@link IllegalStateException}.
  */
-public final class TcpChannel implements AutoCloseable, TcpPollable
+public final class TcpChannel implements AutoCloseable
 {
     private final Tcp tcp;
     private final TcpSocket socket;
@@ -47,6 +47,9 @@ public final class TcpChannel implements AutoCloseable, TcpPollable
     private final ByteRing receiveRing;
     private final Clock waitClock;
     private final Receiver receiver = new Receiver();
+    private final Poller poller = new Poller();
+    private final int remoteAddress;
+    private final int remotePort;
 
     private volatile TcpState state;
     private volatile TcpError error = TcpError.NONE;
@@ -72,6 +75,8 @@ public final class TcpChannel implements AutoCloseable, TcpPollable
         this.waitClock = config.waitClock() != null ? config.waitClock() : tcp.clock;
         this.state = socket.state();
         this.localPort = socket.localPort();
+        this.remoteAddress = socket.remoteAddress();
+        this.remotePort = socket.remotePort();
         socket.handler(receiver);
     }
 
@@ -117,6 +122,26 @@ public final class TcpChannel implements AutoCloseable, TcpPollable
     public int localPort()
     {
         return localPort;
+    }
+
+    /**
+     * The remote address. Any thread.
+     *
+     * @return the address.
+     */
+    public int remoteAddress()
+    {
+        return remoteAddress;
+    }
+
+    /**
+     * The remote port. Any thread.
+     *
+     * @return the port.
+     */
+    public int remotePort()
+    {
+        return remotePort;
     }
 
     /**
@@ -646,16 +671,20 @@ public final class TcpChannel implements AutoCloseable, TcpPollable
     @Override
     public String toString()
     {
-        return "TcpChannel[" + localPort + " -> " + Ipv4Address.toString(socket.remoteAddress()) + ":"
-            + socket.remotePort() + " " + state + (error != TcpError.NONE ? " " + error : "") + "]";
+        return "TcpChannel[" + localPort + " -> " + Ipv4Address.toString(remoteAddress) + ":" + remotePort + " "
+            + state + (error != TcpError.NONE ? " " + error : "") + "]";
     }
 
     // ------------------------------------------------------------------------------------------------------------
     // Stack thread
     // ------------------------------------------------------------------------------------------------------------
 
-    @Override
-    public int poll(final long nowNs)
+    TcpPollable poller()
+    {
+        return poller;
+    }
+
+    private int poll()
     {
         if (released)
         {
@@ -758,14 +787,7 @@ public final class TcpChannel implements AutoCloseable, TcpPollable
         return moved > 0 ? 1 : 0;
     }
 
-    @Override
-    public boolean done()
-    {
-        return released;
-    }
-
-    @Override
-    public void stackClosed()
+    private void stackClosed()
     {
         if (error == TcpError.NONE)
         {
@@ -784,6 +806,28 @@ public final class TcpChannel implements AutoCloseable, TcpPollable
         socket.abort();
         publishState();
         released = true;
+    }
+
+    /** The stack thread's side: {@link Tcp#pollChannels} serves it in every duty cycle. */
+    private final class Poller implements TcpPollable
+    {
+        @Override
+        public int poll(final long nowNs)
+        {
+            return TcpChannel.this.poll();
+        }
+
+        @Override
+        public boolean done()
+        {
+            return released;
+        }
+
+        @Override
+        public void stackClosed()
+        {
+            TcpChannel.this.stackClosed();
+        }
     }
 
     /** The socket's handler: copies in-order data straight into the receive ring; publishes events. */

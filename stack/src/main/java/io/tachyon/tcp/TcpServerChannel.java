@@ -13,7 +13,7 @@ import io.tachyon.time.Clock;
  * <p>
  * Threads: one thread at a time accepts; {@link #close()} and the accessors are safe from any thread.
  */
-public final class TcpServerChannel implements AutoCloseable, TcpPollable
+public final class TcpServerChannel implements AutoCloseable
 {
     private final Tcp tcp;
     private final TcpListener listener;
@@ -145,8 +145,12 @@ public final class TcpServerChannel implements AutoCloseable, TcpPollable
         return released;
     }
 
-    @Override
-    public int poll(final long nowNs)
+    TcpPollable poller()
+    {
+        return poller;
+    }
+
+    private int poll()
     {
         if (!closeRequested || released)
         {
@@ -162,18 +166,27 @@ public final class TcpServerChannel implements AutoCloseable, TcpPollable
         return 1;
     }
 
-    @Override
-    public boolean done()
+    private final TcpPollable poller = new TcpPollable()
     {
-        return released;
-    }
+        @Override
+        public int poll(final long nowNs)
+        {
+            return TcpServerChannel.this.poll();
+        }
 
-    @Override
-    public void stackClosed()
-    {
-        released = true;
-        closeRequested = true;
-    }
+        @Override
+        public boolean done()
+        {
+            return released;
+        }
+
+        @Override
+        public void stackClosed()
+        {
+            released = true;
+            closeRequested = true;
+        }
+    };
 
     @Override
     public String toString()
@@ -197,7 +210,7 @@ public final class TcpServerChannel implements AutoCloseable, TcpPollable
             }
             waiting.incrementAndGet();
             accepted.offer(channel);
-            tcp.register(channel);
+            tcp.register(channel.poller());
         }
     }
 }
