@@ -9,6 +9,7 @@ import java.io.ByteArrayOutputStream;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
+import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,6 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
+import io.tachyon.driver.memory.FaultProfile;
+import io.tachyon.driver.memory.MemoryWireConfig;
 import io.tachyon.tcp.TcpCounter;
 import io.tachyon.tcp.TcpError;
 import io.tachyon.tcp.TcpHandler;
@@ -182,6 +185,65 @@ class StackTcpCallbackTest
                 return slow.data.size() == data.length;
             }, 20 * SECOND), "delivered " + slow.data.size());
             assertArrayEquals(data, slow.data.toByteArray());
+        }
+    }
+
+    /** Consumes a random part of each offer. */
+    private static final class Random implements TcpHandler
+    {
+        final ByteArrayOutputStream data = new ByteArrayOutputStream();
+        final SplittableRandom random;
+
+        Random(final long seed)
+        {
+            random = new SplittableRandom(seed);
+        }
+
+        @Override
+        public int onData(final TcpSocket socket, final MemorySegment segment, final long offset, final int length)
+        {
+            final int n = random.nextInt(4) == 0 ? 0 : random.nextInt(length + 1);
+            data.writeBytes(segment.asSlice(offset, n).toArray(ValueLayout.JAVA_BYTE));
+            return n;
+        }
+    }
+
+    @Test
+    void shouldDeliverTheExactStreamToHandlersConsumingRandomPartsOverALossyWire()
+    {
+        final FaultProfile faults = FaultProfile.NONE.withLoss(0.03).withDuplication(0.03)
+            .withReordering(0.05, 2_000_000L);
+        for (int round = 0; round < 4; round++)
+        {
+            final MemoryWireConfig wire = MemoryWireConfig.DEFAULT.withSeed(300 + round).withFaults(faults);
+            try (StackPair pair = new StackPair(dir, wire, c -> c, c -> c))
+            {
+                final Random serverSide = new Random(round);
+                final Random clientSide = new Random(round + 100);
+                final TcpSocket[] accepted = new TcpSocket[1];
+                pair.b.tcp().listen(80, 4).acceptHandler((l, socket) -> accepted[0] = socket.handler(serverSide));
+                final TcpSocket client = pair.a.tcp().open().handler(clientSide).connect(Frames.IP_B, 80);
+                assertTrue(pair.runUntil(() -> accepted[0] != null && client.isEstablished(), 10 * SECOND));
+                final byte[] up = Frames.pattern(300_000, round);
+                final byte[] down = Frames.pattern(200_000, round + 7);
+                final int[] sent = new int[2];
+                assertTrue(pair.runUntil(() ->
+                {
+                    if (sent[0] < up.length)
+                    {
+                        sent[0] += client.write(up, sent[0], Math.min(up.length - sent[0], 5000));
+                    }
+                    if (sent[1] < down.length)
+                    {
+                        sent[1] += accepted[0].write(down, sent[1], Math.min(down.length - sent[1], 3000));
+                    }
+                    accepted[0].deliver();
+                    client.deliver();
+                    return serverSide.data.size() == up.length && clientSide.data.size() == down.length;
+                }, 300 * SECOND), "round " + round + ": " + serverSide.data.size() + "/" + clientSide.data.size());
+                assertArrayEquals(up, serverSide.data.toByteArray());
+                assertArrayEquals(down, clientSide.data.toByteArray());
+            }
         }
     }
 
