@@ -11,6 +11,7 @@ public final class TcpException extends RuntimeException
     @Serial
     private static final long serialVersionUID = 1L;
 
+    /** Why the connection ended. */
     private final TcpError error;
 
     /**

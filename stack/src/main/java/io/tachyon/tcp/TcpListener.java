@@ -86,6 +86,7 @@ public final class TcpListener implements AutoCloseable
             {
                 final TcpSocket socket = new TcpSocket(tcp, connection);
                 connection.socket = socket;
+                inherit(socket);
                 return socket;
             }
             connection.release();
@@ -181,12 +182,50 @@ public final class TcpListener implements AutoCloseable
         connection.socket = socket;
         try
         {
+            inherit(socket);
             acceptHandler.onAccept(this, socket);
         }
         catch (final RuntimeException ex)
         {
             tcp.counters.increment(TcpCounter.HANDLER_ERRORS);
             socket.abort();
+        }
+    }
+
+    private TcpSocketDefaults inherited;
+
+    /**
+     * The options accepted sockets inherit (as Linux's accepted sockets inherit TCP_NODELAY, SO_KEEPALIVE with its
+     * times, and SO_LINGER from the listening socket); without them they start from the stack's
+     * {@link TcpConfig#socketDefaults()}. They are applied when the connection is handed to the application
+     * ({@link #accept()} or the accept callback).
+     *
+     * @param value the options, or null for the stack's defaults.
+     * @return this.
+     */
+    public TcpListener acceptedSocketDefaults(final TcpSocketDefaults value)
+    {
+        inherited = value;
+        return this;
+    }
+
+    /**
+     * The options accepted sockets inherit.
+     *
+     * @return the options, or null for the stack's defaults.
+     */
+    public TcpSocketDefaults acceptedSocketDefaults()
+    {
+        return inherited;
+    }
+
+    private void inherit(final TcpSocket socket)
+    {
+        final TcpSocketDefaults d = inherited;
+        if (d != null)
+        {
+            socket.nodelay(d.nodelay()).linger(d.lingerNs())
+                .keepalive(d.keepalive(), d.keepIdleNs(), d.keepIntervalNs(), d.keepCount());
         }
     }
 }

@@ -532,6 +532,36 @@ class StackTcpOptionsTest
         }
     }
 
+    @Test
+    void shouldGiveAcceptedSocketsTheListenersOptions()
+    {
+        try (StackPair pair = new StackPair(dir))
+        {
+            final TcpSocketDefaults inherited = TcpSocketDefaults.LINUX.withNodelay(true).withLingerNs(SECOND)
+                .withKeepalive(true, 30 * SECOND, 5 * SECOND, 4);
+            final TcpListener queued = pair.b.tcp().listen(80, 4).acceptedSocketDefaults(inherited);
+            final TcpSocket[] handed = new TcpSocket[1];
+            pair.b.tcp().listen(81, 4).acceptedSocketDefaults(inherited).acceptHandler((l, s) -> handed[0] = s);
+            final TcpSocket one = pair.a.tcp().open().connect(Frames.IP_B, 80);
+            final TcpSocket two = pair.a.tcp().open().connect(Frames.IP_B, 81);
+            final TcpSocket[] accepted = new TcpSocket[1];
+            assertTrue(pair.runUntil(() -> (accepted[0] = accepted[0] != null ? accepted[0] : queued.accept()) != null
+                && handed[0] != null && one.isEstablished() && two.isEstablished(), SECOND));
+            for (final TcpSocket s : new TcpSocket[] {accepted[0], handed[0]})
+            {
+                assertTrue(s.nodelay());
+                assertEquals(SECOND, s.lingerNs());
+                assertTrue(s.keepalive());
+                assertEquals(30 * SECOND, s.keepIdleNs());
+                assertEquals(5 * SECOND, s.keepIntervalNs());
+                assertEquals(4, s.keepCount());
+            }
+            assertFalse(one.keepalive(), "the client keeps the stack's defaults");
+            pair.run(31 * SECOND);
+            assertEquals(2, pair.b.counters().tcp().get(TcpCounter.KEEPALIVE_PROBES).get(), "both probe after 30 s");
+        }
+    }
+
     // ------------------------------------------------------------------------------------------------------------
     // Bad calls
     // ------------------------------------------------------------------------------------------------------------
