@@ -271,6 +271,29 @@ class StackTcpOptionsTest
         }
     }
 
+    @Test
+    void shouldSendWhatSenderSwsAvoidanceHoldsAfterTheOverrideTimeout()
+    {
+        try (TapPair pair = new TapPair(dir, c -> c, c -> c.tcp(TcpConfig.DEFAULT.withBuffers(256 * 1024, 4096))))
+        {
+            pair.idleStepNs = MS / 10;
+            final TcpSocket[] s = pair.connect(80);
+            final int mss = s[0].mss();
+            pair.tapA.sent.clear();
+            final long start = pair.clock.nanoTime();
+            assertEquals(10_000, s[0].write(new byte[10_000], 0, 10_000)); // B never reads: its window is 4096
+            pair.run(150 * MS);
+            assertEquals(2, pair.tapA.dataSegments().size(), "two full segments, then 4096 - 2 MSS < max window / 2"
+                + " is held by sender SWS avoidance (RFC 9293 §3.8.6.2.1)");
+            pair.run(100 * MS);
+            final List<TapDriver.Segment> data = pair.tapA.dataSegments();
+            assertEquals(3, data.size(), data.toString());
+            assertEquals(4096 - 2 * mss, data.get(2).payload(), "what the window allows");
+            assertNear(start + 200 * MS, data.get(2).timeNs(), "the override timeout");
+            assertEquals(1, pair.a.counters().tcp().get(TcpCounter.SWS_OVERRIDES).get());
+        }
+    }
+
     // ------------------------------------------------------------------------------------------------------------
     // SO_LINGER
     // ------------------------------------------------------------------------------------------------------------
