@@ -435,6 +435,17 @@ public final class TcpSocket implements AutoCloseable
             outputShut = true;
             c.closeOutput(tcp.clock.nanoTime());
         }
+        if (lingering && lingerAckedNs == NOT_YET)
+        {
+            if (c.sendQueue.finAcked() && c.error == TcpError.NONE)
+            {
+                lingerAckedNs = tcp.clock.nanoTime(); // shut down earlier and already acknowledged
+            }
+            else if (c.state == TcpState.CLOSED)
+            {
+                lingerFailed = true;
+            }
+        }
         if (c.state == TcpState.CLOSED && connection == c)
         {
             detach();

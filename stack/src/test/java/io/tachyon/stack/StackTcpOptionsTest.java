@@ -382,6 +382,20 @@ class StackTcpOptionsTest
     }
 
     @Test
+    void shouldReportAnAcknowledgedLingerAtOnceWhenTheFinWasAcknowledgedBeforeClose()
+    {
+        try (TapPair pair = new TapPair(dir))
+        {
+            final TcpSocket[] s = pair.connect(80);
+            s[0].linger(SECOND);
+            s[0].shutdownOutput();
+            assertTrue(pair.runUntil(() -> s[0].state() == TcpState.FIN_WAIT_2, SECOND));
+            s[0].close();
+            assertEquals(TcpLingerResult.ACKNOWLEDGED, s[0].lingerResult());
+        }
+    }
+
+    @Test
     void shouldReportAFailedLingerWhenTheConnectionIsReset()
     {
         try (TapPair pair = new TapPair(dir))
