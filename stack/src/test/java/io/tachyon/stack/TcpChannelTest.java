@@ -134,6 +134,90 @@ class TcpChannelTest
     }
 
     @Test
+    void shouldServeManyChannelsAtOnceAndForgetThemWhenClosed()
+    {
+        try (ThreadedPair pair = new ThreadedPair(dir, "many"))
+        {
+            final int count = 8;
+            final TcpServerChannel server = pair.b.openTcpServerChannel(80, count, config(pair));
+            final AtomicReference<Throwable> failure = new AtomicReference<>();
+            final Thread echo = start("echo-server", failure, () ->
+            {
+                final TcpChannel[] accepted = new TcpChannel[count];
+                for (int i = 0; i < count; i++)
+                {
+                    accepted[i] = server.accept();
+                }
+                final byte[] buffer = new byte[8192];
+                final boolean[] done = new boolean[count];
+                int open = count;
+                while (open > 0)
+                {
+                    for (int i = 0; i < count; i++)
+                    {
+                        if (done[i])
+                        {
+                            continue;
+                        }
+                        final int n = accepted[i].tryRead(buffer, 0, buffer.length);
+                        if (n < 0)
+                        {
+                            accepted[i].close();
+                            done[i] = true;
+                            open--;
+                        }
+                        else if (n > 0)
+                        {
+                            accepted[i].write(buffer, 0, n);
+                        }
+                    }
+                    Thread.onSpinWait();
+                }
+            });
+            final TcpChannel[] clients = new TcpChannel[count];
+            for (int i = 0; i < count; i++)
+            {
+                clients[i] = pair.a.openTcpChannel(Frames.IP_B, 80, config(pair));
+            }
+            final Thread[] writers = new Thread[count];
+            final byte[][] sent = new byte[count][];
+            for (int i = 0; i < count; i++)
+            {
+                final int k = i;
+                sent[k] = Frames.pattern(256 * 1024 + k, 20 + k);
+                writers[k] = start("writer-" + k, failure, () ->
+                {
+                    clients[k].write(sent[k], 0, sent[k].length);
+                    clients[k].shutdownOutput();
+                });
+            }
+            for (int i = 0; i < count; i++)
+            {
+                final byte[] got = new byte[sent[i].length];
+                readFully(clients[i], got);
+                assertArrayEquals(sent[i], got, "channel " + i);
+                assertEquals(-1, clients[i].read(new byte[1], 0, 1));
+                clients[i].close();
+            }
+            for (final Thread writer : writers)
+            {
+                join(pair, writer);
+            }
+            join(pair, echo);
+            if (failure.get() != null)
+            {
+                throw new AssertionError(failure.get());
+            }
+            server.close();
+            for (final TcpChannel client : clients)
+            {
+                pair.awaitTrue(client::isReleased, "client channel released");
+            }
+            pair.awaitTrue(server::isReleased, "server channel released");
+        }
+    }
+
+    @Test
     void shouldCarryNettyBuffersAndWaitForTheLingerOnClose()
     {
         try (ThreadedPair pair = new ThreadedPair(dir, "linger"))
