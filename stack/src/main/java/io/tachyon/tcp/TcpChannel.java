@@ -203,7 +203,8 @@ public final class TcpChannel implements AutoCloseable
      * Waits until the connection is established. Any thread but the stack's.
      *
      * @return this.
-     * @throws TcpException         when the connection failed (refused, timed out, reset).
+     * @throws TcpException         when the connection failed (refused, timed out, reset); the channel is then
+     *                              closed.
      * @throws TcpTimeoutException  when it was not established within the timeout (the channel is then closed).
      * @throws IllegalStateException when the channel is closed.
      */
@@ -222,6 +223,7 @@ public final class TcpChannel implements AutoCloseable
             final TcpError e = error;
             if (e != TcpError.NONE)
             {
+                closeRequested = true; // the stack releases the channel
                 throw new TcpException(e, "connect on " + this);
             }
             checkOpen("connect");
