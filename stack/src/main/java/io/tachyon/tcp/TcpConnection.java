@@ -407,6 +407,10 @@ final class TcpConnection
             }
         }
         // seventh: segment text
+        if (payload > 0 && abortOnDataAfterClose(seq, payload, nowNs))
+        {
+            return;
+        }
         boolean ackNow = false;
         if (payload > 0 && !finReceived && (state == TcpState.ESTABLISHED || state == TcpState.FIN_WAIT_1
             || state == TcpState.FIN_WAIT_2))
@@ -1710,5 +1714,21 @@ final class TcpConnection
         into.swsOverrides = swsOverrides;
         into.lastReceivedAgoNs = nowNs - lastReceivedNs;
         into.dupAcks = dupAcks;
+    }
+
+    /**
+     * New data for a connection the application closed cannot be read by anyone: RFC 9293 §3.6.1 SHLD-3 (and Linux's
+     * TCPAbortOnData) answer it with a RST to show it was lost.
+     */
+    private boolean abortOnDataAfterClose(final int seq, final int payload, final long nowNs)
+    {
+        if (socket == null || !socket.userClosed() || state != TcpState.FIN_WAIT_1 && state != TcpState.FIN_WAIT_2
+            || !Seq.gt(seq + payload, rcvNxt()))
+        {
+            return false;
+        }
+        tcp.counters.increment(TcpCounter.ABORT_ON_DATA);
+        abort(nowNs);
+        return true;
     }
 }

@@ -62,7 +62,9 @@ public enum TcpCounter implements CounterDescriptor
     /** Handler exceptions caught on the stack thread (zero-copy TCP callbacks). */
     HANDLER_ERRORS("HandlerErrors: exceptions thrown by TCP callbacks"),
     /** Connections reset by a close with received data unread (Linux's TCPAbortOnClose; RFC 9293 SHLD-3). */
-    ABORT_ON_CLOSE("AbortOnClose: connections reset by a close with unread data");
+    ABORT_ON_CLOSE("AbortOnClose: connections reset by a close with unread data"),
+    /** Connections reset because data arrived after the application closed them (Linux's TCPAbortOnData). */
+    ABORT_ON_DATA("AbortOnData: connections reset by data arriving after close");
 
     private final String label;
 

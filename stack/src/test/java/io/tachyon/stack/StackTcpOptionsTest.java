@@ -342,6 +342,38 @@ class StackTcpOptionsTest
     }
 
     @Test
+    void shouldResetWhenDataArrivesAfterClose()
+    {
+        try (TapPair pair = new TapPair(dir))
+        {
+            final TcpSocket[] s = pair.connect(80);
+            s[0].close();
+            assertTrue(pair.runUntil(() -> s[0].state() == TcpState.FIN_WAIT_2, SECOND));
+            pair.tapA.sent.clear();
+            assertEquals(10, s[1].write(new byte[10], 0, 10), "B may still send: it only received a FIN");
+            assertTrue(pair.runUntil(() -> s[1].state() == TcpState.CLOSED, SECOND));
+            assertEquals(TcpError.RESET, s[1].error(), "nobody can read it on A: a RST (RFC 9293 §3.6.1 SHLD-3)");
+            assertTrue(last(pair.tapA.sent).has(TcpFlyweight.RST));
+            assertEquals(1, pair.a.counters().tcp().get(TcpCounter.ABORT_ON_DATA).get());
+            assertEquals(TcpState.CLOSED, s[0].state());
+        }
+    }
+
+    @Test
+    void shouldKeepReceivingAfterShutdownOutput()
+    {
+        try (TapPair pair = new TapPair(dir))
+        {
+            final TcpSocket[] s = pair.connect(80);
+            s[0].shutdownOutput();
+            assertTrue(pair.runUntil(() -> s[0].state() == TcpState.FIN_WAIT_2, SECOND));
+            assertEquals(10, s[1].write(new byte[10], 0, 10));
+            assertTrue(pair.runUntil(() -> s[0].readable() == 10, SECOND), "a half-close keeps reading");
+            assertEquals(0, pair.a.counters().tcp().get(TcpCounter.ABORT_ON_DATA).get());
+        }
+    }
+
+    @Test
     void shouldReportThatTheDataWasAcknowledgedWithinTheLingerTime()
     {
         try (TapPair pair = new TapPair(dir))
