@@ -64,6 +64,7 @@ public final class TcpChannel implements AutoCloseable
     private boolean shutdownDone;
     private boolean closeDone;
     private boolean outputFailed;
+    private boolean abortedOnClose;
 
     TcpChannel(final Tcp tcp, final TcpSocket socket, final TcpChannelConfig config)
     {
@@ -721,6 +722,7 @@ public final class TcpChannel implements AutoCloseable
             if (receiveRing.available() > 0 && socket.state() != TcpState.CLOSED)
             {
                 socket.abort(); // unread data: a RST shows it was lost, as TcpSocket.close does (RFC 9293 SHLD-3)
+                abortedOnClose = true;
             }
             else
             {
@@ -730,7 +732,8 @@ public final class TcpChannel implements AutoCloseable
         }
         if (closeDone)
         {
-            final TcpLingerResult result = socket.lingerResult();
+            final TcpLingerResult result = abortedOnClose && config.lingerNs() != TcpSocketDefaults.NO_LINGER
+                ? TcpLingerResult.ABORTED : socket.lingerResult();
             if (result != lingerResult)
             {
                 lingerResult = result;
