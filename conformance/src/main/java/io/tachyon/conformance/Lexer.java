@@ -63,7 +63,51 @@ final class Lexer
 
     Lexer(final String source)
     {
-        this.src = source;
+        this.src = preprocess(source);
+    }
+
+    /**
+     * The C-preprocessor conditionals of the FreeBSD suite: {@code #ifdef STANDARD} (the behaviour the RFCs
+     * prescribe) is taken, {@code #ifdef FreeBSD} (FreeBSD's own choice) is not. Dropped lines become empty so line
+     * numbers stay.
+     */
+    static String preprocess(final String source)
+    {
+        if (!source.contains("#if"))
+        {
+            return source;
+        }
+        final String[] lines = source.split("\n", -1);
+        final java.util.ArrayDeque<Boolean> active = new java.util.ArrayDeque<>();
+        final StringBuilder b = new StringBuilder(source.length());
+        for (int i = 0; i < lines.length; i++)
+        {
+            final String t = lines[i].trim();
+            final boolean on = !active.contains(Boolean.FALSE);
+            String keep = on ? lines[i] : "";
+            if (t.startsWith("#ifdef ") || t.startsWith("#ifndef "))
+            {
+                final boolean defined = t.substring(t.indexOf(' ') + 1).trim().equals("STANDARD");
+                active.push(t.startsWith("#ifdef ") == defined);
+                keep = "";
+            }
+            else if (t.equals("#else") && !active.isEmpty())
+            {
+                active.push(!active.pop());
+                keep = "";
+            }
+            else if (t.equals("#endif") && !active.isEmpty())
+            {
+                active.pop();
+                keep = "";
+            }
+            b.append(keep);
+            if (i + 1 < lines.length)
+            {
+                b.append('\n');
+            }
+        }
+        return b.toString();
     }
 
     List<Token> tokens()

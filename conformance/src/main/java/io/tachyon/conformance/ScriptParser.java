@@ -216,7 +216,7 @@ final class ScriptParser
         if (peek().is('(') && peek(1).kind() == Kind.IDENT)
         {
             final String what = peek(1).text();
-            while (!peek().is(')') && peek().line() == line)
+            while (!peek().is(')') && peek().line() == line && peek().kind() != Kind.END)
             {
                 next();
             }

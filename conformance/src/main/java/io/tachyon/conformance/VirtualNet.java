@@ -100,16 +100,20 @@ final class VirtualNet implements AutoCloseable
     private final FrameBatch batch = new FrameBatch(64);
     private final ArrayDeque<Captured> captured = new ArrayDeque<>();
 
-    VirtualNet(final TcpConfig tcp, final Path countersDirectory)
+    VirtualNet(final TcpConfig tcp, final Path countersDirectory, final int largestInbound)
     {
-        wire = new MemoryWire(MemoryWireConfig.DEFAULT.withPoolFrames(1024).withInFlightFrames(1024), clock);
+        // the wire carries inbound segments larger than the stack's MTU (1500), as packetdrill's tun device does
+        final int wireMtu = Math.min(65_517, Math.max(1500, largestInbound + 100));
+        final int frames = wireMtu > 1500 ? 128 : 1024;
+        wire = new MemoryWire(MemoryWireConfig.DEFAULT.withFrameSize(Math.max(2048, wireMtu + 18)).withMtu(wireMtu)
+            .withPoolFrames(frames).withInFlightFrames(frames), clock);
         wire.endpointA().open();
         wire.endpointB().open();
         wire.endpointA().start();
         wire.endpointB().start();
         peer = wire.endpointB().queue(0);
         stack = new Stack(StackConfig.builder().name("pdrill").countersDirectory(countersDirectory).mac(MAC_LOCAL)
-            .address(LOCAL, 16).gateway(GATEWAY).staticArp(GATEWAY, MAC_GATEWAY).secretSeed(7).tcp(tcp)
+            .address(LOCAL, 16).gateway(GATEWAY).staticArp(GATEWAY, MAC_GATEWAY).secretSeed(7).tcp(tcp).mtu(1500)
             .timerWheel(1_000_000L, 4096, 4096).build(), wire.endpointA(), 0, clock);
     }
 
