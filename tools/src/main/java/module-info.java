@@ -4,6 +4,7 @@
 module io.tachyon.tools
 {
     requires io.tachyon.stack;
+    requires io.tachyon.conformance;
 
     exports io.tachyon.tools;
 }

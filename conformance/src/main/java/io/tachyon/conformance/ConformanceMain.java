@@ -47,7 +47,32 @@ public final class ConformanceMain
 
     private static Path repositoryRoot()
     {
-        Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath();
+        final Path fromWorkingDirectory = rootAbove(Path.of(System.getProperty("user.dir")).toAbsolutePath());
+        if (fromWorkingDirectory != null)
+        {
+            return fromWorkingDirectory;
+        }
+        try
+        {
+            final Path code = Path.of(ConformanceMain.class.getProtectionDomain().getCodeSource().getLocation()
+                .toURI());
+            final Path fromCode = rootAbove(code.toAbsolutePath());
+            if (fromCode != null)
+            {
+                return fromCode;
+            }
+        }
+        catch (final java.net.URISyntaxException | RuntimeException ex)
+        {
+            // no code source: fall back to the working directory
+            assert ex != null;
+        }
+        return Path.of("").toAbsolutePath();
+    }
+
+    private static Path rootAbove(final Path start)
+    {
+        Path dir = start;
         while (dir != null)
         {
             if (Files.isRegularFile(dir.resolve("pom.xml")) && Files.isDirectory(dir.resolve("stack")))
@@ -56,7 +81,7 @@ public final class ConformanceMain
             }
             dir = dir.getParent();
         }
-        return Path.of("").toAbsolutePath();
+        return null;
     }
 
     /**
