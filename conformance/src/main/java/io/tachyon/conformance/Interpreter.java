@@ -236,6 +236,8 @@ final class Interpreter
                 case Python p -> "%{ }% Python assert (TCP_INFO)";
                 case Other other -> other.what();
                 case Packet p -> p.unsupported();
+                case Script.Icmp i -> i.inbound() ? icmpType(i) < 0 ? "ICMP " + i.type() + " " + i.code() : null
+                    : "outbound ICMP";
                 case Syscall s -> unsupportedCall(s);
                 case Shell s -> null;
             };
@@ -468,6 +470,12 @@ final class Interpreter
                 anchorNs = e.time().kind() == TimeKind.ANY ? rel() : expected;
             }
             case Packet p -> anchorNs = expectOutbound(e, p, expected);
+            case Script.Icmp i ->
+            {
+                advanceTo(expected);
+                injectIcmp(i);
+                anchorNs = e.time().kind() == TimeKind.ANY ? rel() : expected;
+            }
             case Syscall s ->
             {
                 advanceTo(expected);
@@ -529,6 +537,75 @@ final class Interpreter
         }
         net.inject(VirtualNet.tcpDatagram(remotePort, localPort, seq, ack, flagBits(p.flags()),
             Math.max(0, p.window()), Math.max(0, p.urgent()), opts, p.length()));
+        pollPending();
+    }
+
+    /** The ICMP type and code of a script's names (type &lt;&lt; 8 | code), -1 when unknown. */
+    static int icmpType(final Script.Icmp i)
+    {
+        final String[] unreachable = {"net_unreachable", "host_unreachable", "protocol_unreachable",
+            "port_unreachable", "frag_needed", "source_route_failed", "net_unknown", "host_unknown",
+            "source_host_isolated", "net_prohibited", "host_prohibited", "net_unreachable_for_tos",
+            "host_unreachable_for_tos", "packet_filtered", "precedence_violation", "precedence_cutoff"};
+        return switch (i.type())
+        {
+            case "unreachable" -> indexOf(unreachable, i.code()) < 0 ? -1 : 3 << 8 | indexOf(unreachable, i.code());
+            case "time_exceeded" -> switch (i.code())
+            {
+                case "ttl_exceeded_in_transit" -> 11 << 8;
+                case "frag_reass_exceeded" -> 11 << 8 | 1;
+                default -> -1;
+            };
+            case "parameter_problem" -> i.code().matches("code_[0-2]") ? 12 << 8 | (i.code().charAt(5) - '0') : -1;
+            case "redirect" -> i.code().isEmpty() ? 5 << 8 : -1;
+            case "source_quench" -> i.code().isEmpty() ? 4 << 8 : -1;
+            default -> -1;
+        };
+    }
+
+    private static int indexOf(final String[] names, final String name)
+    {
+        for (int k = 0; k < names.length; k++)
+        {
+            if (names[k].equals(name))
+            {
+                return k;
+            }
+        }
+        return -1;
+    }
+
+    /** Injects an ICMP error from the remote host quoting a segment the stack sent (RFC 792). */
+    private void injectIcmp(final Script.Icmp i)
+    {
+        final int typeCode = icmpType(i);
+        final byte[] d = new byte[20 + 8 + 20 + 8];
+        d[0] = 0x45;
+        VirtualNet.put16(d, 2, d.length);
+        d[8] = 64;
+        d[9] = 1;
+        VirtualNet.put32(d, 12, VirtualNet.REMOTE);
+        VirtualNet.put32(d, 16, VirtualNet.LOCAL);
+        VirtualNet.put16(d, 10, VirtualNet.checksum(d, 0, 20, 0));
+        d[20] = (byte)(typeCode >>> 8);
+        d[21] = (byte)typeCode;
+        if (i.mtu() > 0)
+        {
+            VirtualNet.put16(d, 26, i.mtu());
+        }
+        final int q = 28;
+        d[q] = 0x45;
+        VirtualNet.put16(d, q + 2, 40);
+        d[q + 8] = 64;
+        d[q + 9] = 6;
+        VirtualNet.put32(d, q + 12, VirtualNet.LOCAL);
+        VirtualNet.put32(d, q + 16, VirtualNet.REMOTE);
+        VirtualNet.put16(d, q + 10, VirtualNet.checksum(d, q, 20, 0));
+        VirtualNet.put16(d, q + 20, localPort);
+        VirtualNet.put16(d, q + 22, remotePort);
+        VirtualNet.put32(d, q + 24, (int)(localIsn + i.start()));
+        VirtualNet.put16(d, 22, VirtualNet.checksum(d, 20, d.length - 20, 0));
+        net.inject(d);
         pollPending();
     }
 
@@ -1603,8 +1680,9 @@ final class Interpreter
                 final String ok = switch (name)
                 {
                     case "net.inet.tcp.blackhole", "net.inet.tcp.insecure_rst", "net.inet.tcp.insecure_syn",
-                        "net.inet.tcp.drop_synfin", "net.inet.tcp.syncookies_only" -> "0";
-                    case "net.inet.tcp.syncookies" -> "1";
+                        "net.inet.tcp.drop_synfin", "net.inet.tcp.syncookies_only",
+                        "net.inet.tcp.rexmit_drop_options" -> "0";
+                    case "net.inet.tcp.syncookies", "net.inet.tcp.icmp_may_rst" -> "1";
                     case "net.inet.tcp.rexmit_initial" -> "1000";
                     case "net.inet.tcp.rexmit_slop" -> "200";
                     default -> null;

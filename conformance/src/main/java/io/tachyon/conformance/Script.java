@@ -39,7 +39,7 @@ record Script(Map<String, String> options, List<Event> events)
     }
 
     /** An event. */
-    sealed interface Action permits Packet, Syscall, Shell, Python, Other
+    sealed interface Action permits Packet, Icmp, Syscall, Shell, Python, Other
     {
     }
 
@@ -109,6 +109,19 @@ record Script(Map<String, String> options, List<Event> events)
         {
             return flags.indexOf(flag) >= 0;
         }
+    }
+
+    /**
+     * An ICMP packet line quoting a TCP segment: {@code < icmp unreachable frag_needed mtu 1200 [1:1461(1460)]}.
+     *
+     * @param inbound whether injected.
+     * @param type    the type name (unreachable, time_exceeded, ...).
+     * @param code    the code name ("" when none).
+     * @param mtu     the next-hop MTU (0 when none).
+     * @param start   the quoted segment's relative sequence number.
+     */
+    record Icmp(boolean inbound, String type, String code, int mtu, long start) implements Action
+    {
     }
 
     /** The {@code <...>} option list. */

@@ -234,6 +234,31 @@ final class ScriptParser
             expect(']');
         }
         final Token kind = peek();
+        if (kind.isIdent("icmp") && unsupported == null)
+        {
+            next();
+            final String type = peek().kind() == Kind.IDENT ? next().text() : "";
+            final String code = peek().kind() == Kind.IDENT && !peek().isIdent("mtu") ? next().text() : "";
+            int mtu = 0;
+            if (peek().isIdent("mtu"))
+            {
+                next();
+                mtu = (int)expectNumber().value();
+            }
+            long start = 0;
+            if (peek().is('[') && peek(1).kind() == Kind.NUMBER && peek().line() == line)
+            {
+                next();
+                start = expectNumber().value();
+                skipLine(line);
+            }
+            else
+            {
+                skipLine(line);
+                return new Other("icmp packet without a quoted TCP segment");
+            }
+            return new Script.Icmp(inbound, type, code, mtu, start);
+        }
         if (kind.kind() == Kind.IDENT && isNonTcp(kind.text()))
         {
             skipLine(line);

@@ -267,7 +267,7 @@ final class VirtualNet implements AutoCloseable
         put16(b, i + 2, v & 0xFFFF);
     }
 
-    private static int checksum(final byte[] b, final int off, final int len, final int initial)
+    static int checksum(final byte[] b, final int off, final int len, final int initial)
     {
         long sum = initial;
         for (int i = 0; i + 1 < len; i += 2)
