@@ -134,6 +134,7 @@ final class Interpreter
     private boolean localPortKnown;
     private int remotePort = REMOTE_PORT;
     private Pending pending;
+    private Failure deferred;
 
     Interpreter(final Script script, final Mode mode, final boolean freebsd, final Path countersDirectory)
     {
@@ -360,6 +361,10 @@ final class Interpreter
                 {
                     throw new Failure(p.event().line(), "blocking " + p.call().name() + " never returned");
                 }
+            }
+            if (deferred != null)
+            {
+                throw deferred;
             }
             return Outcome.PASSED;
         }
@@ -990,25 +995,38 @@ final class Interpreter
         }
         final SysResult r = p.op().get();
         final long now = rel();
+        // like packetdrill, a blocking call's outcome is reported at the next system call or at the end
         if (r != null)
         {
             pending = null;
-            checkResult(p.event().line(), p.call(), r);
-            if (Math.abs(now - p.endNs()) > p.tolNs())
+            try
             {
-                throw new Failure(p.event().line(), "blocking " + p.call().name() + " returned at " + sec(now)
-                    + " s, expected at " + sec(p.endNs()) + " s");
+                checkResult(p.event().line(), p.call(), r);
+                if (Math.abs(now - p.endNs()) > p.tolNs())
+                {
+                    throw new Failure(p.event().line(), "blocking " + p.call().name() + " returned at " + sec(now)
+                        + " s, expected at " + sec(p.endNs()) + " s");
+                }
+            }
+            catch (final Failure f)
+            {
+                deferred = deferred == null ? f : deferred;
             }
         }
         else if (now > p.endNs() + p.tolNs())
         {
-            throw new Failure(p.event().line(), "blocking " + p.call().name() + " still blocked at " + sec(now)
-                + " s, expected to return at " + sec(p.endNs()) + " s");
+            pending = null;
+            deferred = deferred == null ? new Failure(p.event().line(), "blocking " + p.call().name()
+                + " still blocked at " + sec(now) + " s, expected to return at " + sec(p.endNs()) + " s") : deferred;
         }
     }
 
     private void syscall(final Event e, final Syscall s, final long startNs)
     {
+        if (deferred != null)
+        {
+            throw deferred;
+        }
         if (pending != null)
         {
             throw new Unsupported(e.line(), "a system call while another one blocks");
@@ -1163,6 +1181,10 @@ final class Interpreter
 
     private SysResult socket(final int line, final Syscall s)
     {
+        if (arg(s, 2) instanceof Name(final String protocol) && !protocol.equals("IPPROTO_TCP"))
+        {
+            return SysResult.error("EPROTONOSUPPORT");
+        }
         if (!(s.result() instanceof Num(final long fd)) || fd < 0)
         {
             throw new Unsupported(line, "socket() without a file descriptor result");
@@ -1668,6 +1690,7 @@ final class Interpreter
             case "net.ipv4.tcp_sack", "net.inet.tcp.sack.enable" ->
                 next = next.withOptions(next.windowScaling(), v != 0, next.timestamps());
             case "net.ipv4.tcp_window_scaling" -> next = next.withOptions(v != 0, next.sack(), next.timestamps());
+            case "net.ipv4.tcp_syn_retries" -> next = next.withRetries(next.retries(), (int)Math.max(1, v));
             case "net.inet.tcp.rfc1323" -> next = next.withOptions(v == 1 || v == 2, next.sack(), v == 1 || v == 3);
             case "net.inet.tcp.recvspace" -> next = next.withBuffers(next.sendBufferBytes(), (int)v);
             case "net.inet.tcp.sendspace" -> next = next.withBuffers((int)v, next.receiveBufferBytes());

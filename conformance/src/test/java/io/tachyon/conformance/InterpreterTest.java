@@ -185,4 +185,27 @@ class InterpreterTest
         assertEquals(Outcome.PASSED, relaxed);
         assertTrue(exact.result() == Outcome.Result.PASS || exact.line() == 14, exact.toString());
     }
+
+    @Test
+    void shouldFailLikePacketdrillOnItsSelfTestPatterns()
+    {
+        final Outcome wrongResult = run("0 socket(..., SOCK_STREAM, IPPROTO_UDP) = -1\n"
+            + "+0 socket(..., SOCK_STREAM, IPPROTO_UDP) = 3\n", Mode.EXACT);
+        assertEquals(Outcome.Result.FAIL, wrongResult.result());
+        assertEquals(2, wrongResult.line());
+        assertTrue(wrongResult.reason().contains("expected non-negative result 3 but got -1 with errno EPROTONOSUPPORT"),
+            wrongResult.reason());
+        // the blocking connect gives up early, but the missing packet is what is reported, as packetdrill does
+        final String timeout = """
+            `sysctl -q net.ipv4.tcp_syn_retries=1`
+            0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
+            +0...30 connect(3, ..., ...) = -1 ETIMEDOUT (Connection Timed Out)
+            +0 > S 0:0(0) <...>
+            +1 > S 0:0(0) <...>
+            +2 > S 0:0(0) <...>
+            """;
+        final Outcome o = run(timeout, Mode.RELAXED_SYN);
+        assertEquals(6, o.line(), o.toString());
+        assertTrue(o.reason().startsWith("Timed out waiting for packet"), o.reason());
+    }
 }
