@@ -57,7 +57,9 @@ public final class Corpus
         }
         catch (final ScriptParser.ParseException ex)
         {
-            return new Outcome(Outcome.Result.ERROR, ex.line, "parse error: " + ex.getMessage());
+            final Outcome unsupported = Interpreter.unsupported(new Script(ScriptParser.options(text), List.of()));
+            return unsupported != null ? unsupported
+                : new Outcome(Outcome.Result.ERROR, ex.line, "parse error: " + ex.getMessage());
         }
         try
         {

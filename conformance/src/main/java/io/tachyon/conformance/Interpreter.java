@@ -707,7 +707,7 @@ final class Interpreter
             }
             if (consumed >= remaining)
             {
-                return t.kind() == TimeKind.ANY ? firstTime : firstTime;
+                return firstTime;
             }
             start += consumed;
             remaining -= consumed;
@@ -1411,7 +1411,7 @@ final class Interpreter
             }
             if (k.listener != null || k.socket == null)
             {
-                return SysResult.error(k.listener != null ? "ENOTCONN" : "ENOTCONN");
+                return SysResult.error("ENOTCONN");
             }
             final TcpSocket t = k.socket;
             final String err = takeError(k);

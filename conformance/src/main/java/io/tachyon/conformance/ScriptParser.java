@@ -67,11 +67,7 @@ final class ScriptParser
     static Script parse(final String source) throws ParseException
     {
         final Lexer lexer = new Lexer(source).run();
-        final Map<String, String> options = new LinkedHashMap<>();
-        for (final Lexer.Option o : lexer.options())
-        {
-            options.put(o.name(), o.value());
-        }
+        final Map<String, String> options = options(lexer);
         final ScriptParser p = new ScriptParser(lexer.tokens());
         final List<Event> events = new ArrayList<>();
         while (p.peek().kind() != Kind.END)
@@ -79,6 +75,28 @@ final class ScriptParser
             events.add(p.event());
         }
         return new Script(options, events);
+    }
+
+    /**
+     * Only the {@code --option} lines of a script (they can make a script unsupported even when its body does not
+     * parse).
+     *
+     * @param source the text.
+     * @return the options.
+     */
+    static Map<String, String> options(final String source)
+    {
+        return options(new Lexer(source).run());
+    }
+
+    private static Map<String, String> options(final Lexer lexer)
+    {
+        final Map<String, String> options = new LinkedHashMap<>();
+        for (final Lexer.Option o : lexer.options())
+        {
+            options.put(o.name(), o.value());
+        }
+        return options;
     }
 
     private Token peek()
@@ -458,17 +476,17 @@ final class ScriptParser
     private Action syscall() throws ParseException
     {
         final Token name = next();
-        final int line = name.line();
         expect('(');
         final List<Expr> args = exprList(')');
         expect('=');
+        final int resultLine = peek().line();
         final Expr result = expr();
         String errno = null;
-        if (peek().kind() == Kind.IDENT && peek().line() == line)
+        if (peek().kind() == Kind.IDENT && peek().line() == resultLine)
         {
             errno = next().text();
         }
-        if (peek().is('(') && peek().line() == line)
+        if (peek().is('(') && peek().line() == resultLine)
         {
             int depth = 0;
             do

@@ -208,4 +208,28 @@ class InterpreterTest
         assertEquals(6, o.line(), o.toString());
         assertTrue(o.reason().startsWith("Timed out waiting for packet"), o.reason());
     }
+
+    @Test
+    void shouldInjectIcmpErrorsQuotingTheConnection()
+    {
+        // RFC 6633: source quench is ignored, so the connection goes on whatever the ICMP handling does
+        final String script = SERVER + """
+            +0 < icmp source_quench [1:1(0)]
+            +0 write(4, ..., 10) = 10
+            +0 > P. 1:11(10) ack 1
+            """;
+        assertEquals(Outcome.PASSED, run(script, Mode.EXACT));
+        final Outcome unknown = run(SERVER + "+0 < icmp unreachable no_such_code [1:1(0)]\n", Mode.EXACT);
+        assertEquals(new Outcome(Outcome.Result.UNSUPPORTED, 9, "ICMP unreachable no_such_code"), unknown);
+    }
+
+    @Test
+    void shouldReportScriptsWithUnsupportedOptionsAsUnsupportedEvenWhenTheBodyDoesNotParse()
+    {
+        final Outcome o = run("--udp_encapsulation=tcp\n0 < S ...(0) win 1\n", Mode.EXACT);
+        assertEquals(Outcome.Result.UNSUPPORTED, o.result());
+        final Outcome broken = run("0 < S ...(0) win 1\n", Mode.EXACT);
+        assertEquals(Outcome.Result.ERROR, broken.result());
+        assertEquals(1, broken.line());
+    }
 }

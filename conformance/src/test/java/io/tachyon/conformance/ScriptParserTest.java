@@ -79,7 +79,13 @@ class ScriptParserTest
             +0 %{ assert tcpi_snd_cwnd == 10 }%
             +0 < udp (100)
             +0 > S 0:0(0) <mss 1460, FO abcd, nop, nop>
+            +0 < icmp unreachable frag_needed mtu 1200 [1:1461(1460)]
+            +0 sendmsg(4, {msg_name(...)=...,
+                           msg_flags=0}, MSG_ERRQUEUE) = -1 EAGAIN (Resource temporarily unavailable)
             """);
+        final Script.Icmp icmp = assertInstanceOf(Script.Icmp.class, s.events().get(5).action());
+        assertEquals(new Script.Icmp(true, "unreachable", "frag_needed", 1200, 1), icmp);
+        assertEquals("EAGAIN", ((Syscall)s.events().get(6).action()).errno());
         assertEquals(TimeKind.NONE, s.events().get(0).time().kind());
         assertInstanceOf(Script.Shell.class, s.events().get(0).action());
         assertTrue(((Packet)s.events().get(1).action()).absolute());
