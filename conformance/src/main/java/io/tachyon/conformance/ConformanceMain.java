@@ -62,10 +62,9 @@ public final class ConformanceMain
                 return fromCode;
             }
         }
-        catch (final java.net.URISyntaxException | RuntimeException ex)
+        catch (final java.net.URISyntaxException | RuntimeException ignored)
         {
             // no code source: fall back to the working directory
-            assert ex != null;
         }
         return Path.of("").toAbsolutePath();
     }

@@ -291,12 +291,10 @@ final class ScriptParser
         final String flags = flags(line);
         final Token s = expectNumber();
         expect(':');
-        final Token e = expectNumber();
+        expectNumber(); // END: the length below wins (FreeBSD scripts write e.g. 1:100(99))
         expect('(');
         final Token len = expectNumber();
         expect(')');
-        // the length wins over END (FreeBSD scripts write e.g. 1:100(99))
-        assert e.value() >= 0;
         boolean absolute = false;
         if (peek().is('!') && peek().line() == line)
         {
