@@ -95,15 +95,26 @@ public final class ConformanceMain
     {
         Path dir = null;
         Path outDir = repositoryRoot().resolve("conformance/target/report");
+        String only = "";
+        String trace = null;
         for (int i = 0; i < args.length; i++)
         {
             if (args[i].equals("--out") && i + 1 < args.length)
             {
                 outDir = Path.of(args[++i]);
             }
+            else if (args[i].equals("--only") && i + 1 < args.length)
+            {
+                only = args[++i];
+            }
+            else if (args[i].equals("--trace") && i + 1 < args.length)
+            {
+                trace = args[++i];
+            }
             else if (args[i].equals("-h") || args[i].equals("--help"))
             {
-                out.println("usage: ./tachyon conformance [DIR] [--out OUTDIR]");
+                out.println("usage: ./tachyon conformance [DIR] [--out OUTDIR] [--only PATH-SUBSTRING]"
+                    + " [--trace SCRIPT (path below DIR; prints events and sent segments in every mode)]");
                 return 0;
             }
             else if (dir == null && !args[i].startsWith("--"))
@@ -126,8 +137,12 @@ public final class ConformanceMain
                 + " (pass DIR or set -Dtachyon.shared)");
             return 2;
         }
+        if (trace != null)
+        {
+            return trace(dir, trace, out, err);
+        }
         final long started = System.nanoTime();
-        final List<Corpus.Row> rows = Corpus.run(dir);
+        final List<Corpus.Row> rows = Corpus.run(dir, only);
         final double seconds = (System.nanoTime() - started) / 1e9;
         try
         {
@@ -144,6 +159,29 @@ public final class ConformanceMain
             Mode.values().length, seconds, outDir.toAbsolutePath());
         out.print(table(Corpus.summary(rows, "source/category"), "source / category"));
         return 0;
+    }
+
+    private static int trace(final Path dir, final String script, final PrintStream out, final PrintStream err)
+    {
+        final Path file = dir.resolve(script);
+        try
+        {
+            final String text = Files.readString(file, StandardCharsets.UTF_8);
+            final Path counters = Files.createTempDirectory("tachyon-pdrill");
+            for (final Mode m : Mode.values())
+            {
+                out.println("== " + script + " [" + m.label() + "]");
+                final Outcome o = Corpus.runScript(text, script, m, counters, out);
+                out.println("== " + o.result().label() + (o.line() > 0 ? " at line " + o.line() : "") + " "
+                    + o.reason());
+            }
+            return 0;
+        }
+        catch (final IOException ex)
+        {
+            err.println("tachyon conformance: cannot read " + file + ": " + ex.getMessage());
+            return 2;
+        }
     }
 
     /**

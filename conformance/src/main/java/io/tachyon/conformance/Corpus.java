@@ -50,6 +50,22 @@ public final class Corpus
     public static Outcome runScript(final String text, final String path, final Mode mode,
         final Path countersDirectory)
     {
+        return runScript(text, path, mode, countersDirectory, null);
+    }
+
+    /**
+     * Runs one script text in one mode, printing a trace of events and captured segments.
+     *
+     * @param text              the script.
+     * @param path              its path relative to the corpus.
+     * @param mode              the mode.
+     * @param countersDirectory where the stack may create its counters file.
+     * @param trace             where to print the trace (null: no trace).
+     * @return the outcome.
+     */
+    public static Outcome runScript(final String text, final String path, final Mode mode,
+        final Path countersDirectory, final java.io.PrintStream trace)
+    {
         final Script script;
         try
         {
@@ -63,7 +79,7 @@ public final class Corpus
         }
         try
         {
-            return new Interpreter(script, mode, path.contains("freebsd"), countersDirectory).run();
+            return new Interpreter(script, mode, path.contains("freebsd"), countersDirectory).trace(trace).run();
         }
         catch (final RuntimeException ex)
         {
@@ -79,11 +95,24 @@ public final class Corpus
      */
     public static List<Row> run(final Path dir)
     {
+        return run(dir, "");
+    }
+
+    /**
+     * Runs the scripts under {@code dir} whose relative path contains {@code only}, in every mode.
+     *
+     * @param dir  the corpus directory (with INDEX.tsv when available).
+     * @param only a substring of the paths to run ("" for all).
+     * @return the rows, sorted by path then mode.
+     */
+    public static List<Row> run(final Path dir, final String only)
+    {
         final Map<String, String> categories = categories(dir);
         final List<Path> scripts;
         try (Stream<Path> walk = Files.walk(dir))
         {
-            scripts = walk.filter(p -> p.toString().endsWith(".pkt") && Files.isRegularFile(p))
+            scripts = walk.filter(p -> p.toString().endsWith(".pkt") && Files.isRegularFile(p)
+                && dir.relativize(p).toString().replace('\\', '/').contains(only))
                 .sorted(Comparator.comparing(Path::toString)).toList();
         }
         catch (final IOException ex)

@@ -135,6 +135,7 @@ final class Interpreter
     private int remotePort = REMOTE_PORT;
     private Pending pending;
     private Failure deferred;
+    private java.io.PrintStream trace;
 
     Interpreter(final Script script, final Mode mode, final boolean freebsd, final Path countersDirectory)
     {
@@ -449,8 +450,24 @@ final class Interpreter
         };
     }
 
+    /**
+     * Prints every event and every segment the stack sends to {@code out} (null: silent).
+     *
+     * @param out where.
+     * @return this.
+     */
+    Interpreter trace(final java.io.PrintStream out)
+    {
+        trace = out;
+        return this;
+    }
+
     private void runEvent(final Event e)
     {
+        if (trace != null)
+        {
+            trace.printf(Locale.ROOT, "%8s  line %d: %s%n", net == null ? "-" : sec(rel()), e.line(), e.action());
+        }
         if (e.action() instanceof Shell(final String command))
         {
             if (net != null && e.time().kind() != TimeKind.NONE)
@@ -694,6 +711,11 @@ final class Interpreter
                     + sec(expected) + " s)");
             }
             final Captured c = queue.poll();
+            learnEndpoint(p, c);
+            if (trace != null)
+            {
+                trace.printf(Locale.ROOT, "%8s  > %s%n", sec(c.timeNs() - zeroNs), describe(c));
+            }
             final long when = c.timeNs() - zeroNs;
             if (firstTime < 0)
             {
@@ -729,9 +751,9 @@ final class Interpreter
             + ((c.flags() & 0x10) != 0 ? " ack " + ack : "") + " win " + c.window() + " " + liveOptions(c);
     }
 
-    private int match(final int line, final Packet p, final Captured c, final long start, final int remaining)
+    /** Learns the stack's ISN from its SYN or SYN-ACK, and its port from its SYN. */
+    private void learnEndpoint(final Packet p, final Captured c)
     {
-        final int expectedFlags = flagBits(p.flags());
         if (p.has('S') && !localIsnKnown && !p.absolute())
         {
             localIsn = (c.seq() - p.start()) & 0xFFFF_FFFFL;
@@ -742,6 +764,11 @@ final class Interpreter
             localPort = c.sourcePort();
             localPortKnown = true;
         }
+    }
+
+    private int match(final int line, final Packet p, final Captured c, final long start, final int remaining)
+    {
+        final int expectedFlags = flagBits(p.flags());
         final int len = c.payloadLength();
         final boolean partial = len < remaining && !strictSegments && len > 0;
         int mask = 0xFF;
