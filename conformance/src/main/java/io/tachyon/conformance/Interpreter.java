@@ -133,6 +133,9 @@ final class Interpreter
     private int localPort = LISTEN_PORT;
     private boolean localPortKnown;
     private int remotePort = REMOTE_PORT;
+    private boolean listening;
+    private boolean injectedSinceListen;
+    private boolean passiveSynSeen;
     private Pending pending;
     private Failure deferred;
     private java.io.PrintStream trace;
@@ -550,6 +553,18 @@ final class Interpreter
 
     private void inject(final int line, final Packet p)
     {
+        // packetdrill gives the connection accepted from a listener its own remote port at the first SYN; segments
+        // injected to the listener before it came from another port (so the answers to them are not the
+        // connection's, and the sniffer skips them)
+        if (listening && p.flags().equals("S") && !passiveSynSeen)
+        {
+            passiveSynSeen = true;
+            if (injectedSinceListen)
+            {
+                remotePort++;
+            }
+        }
+        injectedSinceListen = true;
         final long seq = p.absolute() ? p.start() : REMOTE_ISN + p.start();
         final long ack = p.ack() < 0 ? 0 : p.absolute() ? p.ack() : localIsn + p.ack();
         final byte[] opts = encodeOptions(p.options());
@@ -711,7 +726,22 @@ final class Interpreter
                     + sec(expected) + " s)");
             }
             final Captured c = queue.poll();
-            learnEndpoint(p, c);
+            if (!localPortKnown && (c.flags() & 0x02) != 0 && c.destinationPort() == remotePort)
+            {
+                localPort = c.sourcePort();
+                localPortKnown = true;
+            }
+            if (c.sourcePort() != localPort || c.destinationPort() != remotePort)
+            {
+                // packetdrill's sniffer only sees the segments of the connection under test
+                if (trace != null)
+                {
+                    trace.printf(Locale.ROOT, "%8s  > (other connection %d>%d) %s%n", sec(c.timeNs() - zeroNs),
+                        c.sourcePort(), c.destinationPort(), describe(c));
+                }
+                continue;
+            }
+            learnIsn(p, c);
             if (trace != null)
             {
                 trace.printf(Locale.ROOT, "%8s  > %s%n", sec(c.timeNs() - zeroNs), describe(c));
@@ -751,18 +781,13 @@ final class Interpreter
             + ((c.flags() & 0x10) != 0 ? " ack " + ack : "") + " win " + c.window() + " " + liveOptions(c);
     }
 
-    /** Learns the stack's ISN from its SYN or SYN-ACK, and its port from its SYN. */
-    private void learnEndpoint(final Packet p, final Captured c)
+    /** Learns the stack's ISN from its SYN or SYN-ACK. */
+    private void learnIsn(final Packet p, final Captured c)
     {
         if (p.has('S') && !localIsnKnown && !p.absolute())
         {
             localIsn = (c.seq() - p.start()) & 0xFFFF_FFFFL;
             localIsnKnown = true;
-        }
-        if (!localPortKnown && (c.flags() & 0x02) != 0)
-        {
-            localPort = c.sourcePort();
-            localPortKnown = true;
         }
     }
 
@@ -1245,6 +1270,7 @@ final class Interpreter
         listeners.add(k.listener);
         localPort = k.port;
         remotePort = REMOTE_PORT;
+        listening = true;
         return SysResult.ok(0);
     }
 

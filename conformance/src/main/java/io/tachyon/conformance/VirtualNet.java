@@ -57,6 +57,11 @@ final class VirtualNet implements AutoCloseable
             return u16(0);
         }
 
+        int destinationPort()
+        {
+            return u16(2);
+        }
+
         long seq()
         {
             return u32(4);

@@ -232,4 +232,27 @@ class InterpreterTest
         assertEquals(Outcome.Result.ERROR, broken.result());
         assertEquals(1, broken.line());
     }
+
+    @Test
+    void shouldOnlySeeTheSegmentsOfTheConnectionUnderTestLikePacketdrill()
+    {
+        // the listener answers the stray SYN-ACK with a RST to its port; the SYN then comes from a new port
+        final String script = """
+            0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
+            +0 bind(3, ..., ...) = 0
+            +0 listen(3, 1) = 0
+            +0 < S. 17:17(0) ack 34 win 32767
+            +1 < S 0:0(0) win 32767 <mss 1460>
+            +0 > S. 0:0(0) ack 1 <...>
+            """;
+        assertEquals(Outcome.PASSED, run(script, Mode.EXACT));
+        final Outcome rst = run("""
+            0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
+            +0 bind(3, ..., ...) = 0
+            +0 listen(3, 1) = 0
+            +0 < . 1:1(0) ack 34 win 32767
+            +0 > R 34:34(0)
+            """, Mode.EXACT);
+        assertEquals(Outcome.PASSED, rst);
+    }
 }
