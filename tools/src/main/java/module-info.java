@@ -5,6 +5,7 @@ module io.tachyon.tools
 {
     requires io.tachyon.stack;
     requires io.tachyon.driver.afxdp;
+    requires io.tachyon.conformance;
 
     exports io.tachyon.tools;
 }

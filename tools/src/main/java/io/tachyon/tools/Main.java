@@ -45,6 +45,7 @@ public final class Main
             case "demo" -> Demo.run(rest, out, err);
             case "demo-afxdp" -> AfXdpDemo.run(rest, out, err);
             case "stat" -> Stat.run(rest, out, err);
+            case "conformance" -> io.tachyon.conformance.ConformanceMain.run(rest, out, err);
             default ->
             {
                 err.println("tachyon: unknown command '" + args[0] + "' (try ./tachyon help)");
