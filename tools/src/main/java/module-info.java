@@ -6,4 +6,5 @@ module io.tachyon.tools
     requires io.tachyon.stack;
 
     exports io.tachyon.tools;
+    exports io.tachyon.tools.replay;
 }

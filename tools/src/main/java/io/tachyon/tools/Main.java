@@ -44,6 +44,7 @@ public final class Main
             case "decode" -> Decode.run(rest, out, err);
             case "demo" -> Demo.run(rest, out, err);
             case "stat" -> Stat.run(rest, out, err);
+            case "replay" -> Replay.run(rest, out, err);
             default ->
             {
                 err.println("tachyon: unknown command '" + args[0] + "' (try ./tachyon help)");
