@@ -9,11 +9,12 @@ import java.nio.file.Path;
 
 /**
  * {@code ./tachyon replay CAPTURE [--side ADDR[:PORT]]}: plays one side of a capture with a Tachyon stack and
- * prints where Tachyon's frames differ from the recorded host's (docs/replay.md).
+ * prints where Tachyon's frames differ from the recorded host's (docs/replay.md). {@code --output FILE} writes the
+ * replayed session (frames injected and frames Tachyon sent) to a pcap.
  */
 public final class Replay
 {
-    private static final String USAGE = "usage: ./tachyon replay CAPTURE [--side ADDR[:PORT]]";
+    private static final String USAGE = "usage: ./tachyon replay CAPTURE [--side ADDR[:PORT]] [--output FILE]";
 
     private Replay()
     {
@@ -22,7 +23,7 @@ public final class Replay
     /**
      * Runs the command.
      *
-     * @param args {@code CAPTURE [--side ADDR[:PORT]]}.
+     * @param args {@code CAPTURE [--side ADDR[:PORT]] [--output FILE]}.
      * @param out  where the report goes.
      * @param err  where errors go.
      * @return 0 without divergences, 1 with divergences (or an unreadable capture), 2 for bad arguments.
@@ -31,11 +32,16 @@ public final class Replay
     {
         Path capture = null;
         String side = null;
+        Path output = null;
         for (int i = 0; i < args.length; i++)
         {
             if ("--side".equals(args[i]) && i + 1 < args.length)
             {
                 side = args[++i];
+            }
+            else if ("--output".equals(args[i]) && i + 1 < args.length)
+            {
+                output = Path.of(args[++i]);
             }
             else if (!args[i].startsWith("-") && capture == null)
             {
@@ -55,7 +61,7 @@ public final class Replay
         final ReplayReport report;
         try
         {
-            report = ReplayEngine.replay(capture, side);
+            report = ReplayEngine.replay(capture, side, output);
         }
         catch (final IllegalArgumentException ex)
         {
@@ -64,7 +70,7 @@ public final class Replay
         }
         catch (final IOException ex)
         {
-            err.println("tachyon replay: cannot read " + capture + ": " + ex.getMessage());
+            err.println("tachyon replay: " + ex.getMessage());
             return 1;
         }
         out.print(report.format());

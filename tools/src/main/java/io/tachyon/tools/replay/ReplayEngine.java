@@ -5,7 +5,9 @@ import io.tachyon.driver.FrameBatch;
 import io.tachyon.driver.memory.MemoryWire;
 import io.tachyon.driver.memory.MemoryWireConfig;
 import io.tachyon.pcap.LinkType;
+import io.tachyon.pcap.PcapFormat;
 import io.tachyon.pcap.PcapReader;
+import io.tachyon.pcap.PcapWriter;
 import io.tachyon.stack.Stack;
 import io.tachyon.stack.StackConfig;
 import io.tachyon.tcp.TcpListener;
@@ -63,6 +65,7 @@ public final class ReplayEngine
     private final List<Integer> udpPorts = new ArrayList<>();
     private final Map<Integer, UdpSocket> udpSockets = new HashMap<>();
     private final List<Packet> tachyonOut = new ArrayList<>();
+    private final List<Packet> wireLog = new ArrayList<>();
     private final byte[] scratch = new byte[65536];
     private final FrameBatch rxBatch = new FrameBatch(64);
     private final FrameBatch txBatch = new FrameBatch(1);
@@ -110,6 +113,22 @@ public final class ReplayEngine
      */
     public static ReplayReport replay(final Path capture, final String side) throws IOException
     {
+        return replay(capture, side, null);
+    }
+
+    /**
+     * Replays a capture file and writes the replayed session (the frames injected into Tachyon and the frames
+     * Tachyon sent, in order, with virtual-clock timestamps) to a pcap, to read beside the original.
+     *
+     * @param capture the pcap or pcapng file.
+     * @param side    as for {@link #replay(Path, String)}.
+     * @param output  the pcap to write, or null for none.
+     * @return the report.
+     * @throws IOException if the capture cannot be read or the output written.
+     * @throws IllegalArgumentException for a bad side or a capture with nothing to replay.
+     */
+    public static ReplayReport replay(final Path capture, final String side, final Path output) throws IOException
+    {
         final List<Packet> packets = new ArrayList<>();
         int skipped = 0;
         try (PcapReader reader = PcapReader.open(capture))
@@ -139,7 +158,18 @@ public final class ReplayEngine
         {
             engine.notes.add(skipped + " frames of another link type than Ethernet were skipped");
         }
-        return engine.run();
+        final ReplayReport report = engine.run();
+        if (output != null)
+        {
+            try (PcapWriter writer = PcapWriter.create(output, PcapFormat.PCAP_NANOS, LinkType.ETHERNET))
+            {
+                for (final Packet p : engine.wireLog)
+                {
+                    writer.write(p.frame, p.timeNs);
+                }
+            }
+        }
+        return report;
     }
 
     /** Parses or picks the side: {address, port or NO_PORT}. */
@@ -581,6 +611,7 @@ public final class ReplayEngine
                 wireQueue.release(rxBatch, k);
                 final Packet out = new Packet(lastCapturePacket, clock.nanoTime(), frame);
                 tachyonOut.add(out);
+                wireLog.add(out);
                 if (out.kind == Packet.Kind.TCP && out.src == sideIp)
                 {
                     final Flow f = flowOf(out, true);
@@ -704,6 +735,7 @@ public final class ReplayEngine
                 if (wireQueue.transmit(txBatch) == 1)
                 {
                     txBatch.clear();
+                    wireLog.add(new Packet(0, clock.nanoTime(), frame));
                     return true;
                 }
                 wireQueue.release(txBatch, 0);
