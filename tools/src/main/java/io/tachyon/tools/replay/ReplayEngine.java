@@ -10,8 +10,10 @@ import io.tachyon.pcap.PcapReader;
 import io.tachyon.pcap.PcapWriter;
 import io.tachyon.stack.Stack;
 import io.tachyon.stack.StackConfig;
+import io.tachyon.tcp.TcpConfig;
 import io.tachyon.tcp.TcpListener;
 import io.tachyon.tcp.TcpSocket;
+import io.tachyon.tcp.TcpState;
 import io.tachyon.time.VirtualClock;
 import io.tachyon.udp.UdpSocket;
 
@@ -60,6 +62,7 @@ public final class ReplayEngine
     private final long sideMac;
     private final List<String> notes = new ArrayList<>();
     private final Map<Long, Flow> flows = new LinkedHashMap<>();
+    private final Map<Long, Flow> byTachyonPort = new HashMap<>();
     private final Map<Integer, List<Action>> actions = new HashMap<>();
     private final List<Integer> listenPorts = new ArrayList<>();
     private final List<Integer> udpPorts = new ArrayList<>();
@@ -273,6 +276,13 @@ public final class ReplayEngine
         return (peerIp & 0xffffffffL) << 32 | (long) peerPort << 16 | localPort;
     }
 
+    /** The connection of a frame Tachyon sent: its local port may be an ephemeral one standing for the capture's. */
+    private Flow tachyonFlowOf(final Packet p)
+    {
+        final Flow mapped = byTachyonPort.get(flowKey(p.dst, p.dstPort, p.srcPort));
+        return mapped != null ? mapped : flowOf(p, true);
+    }
+
     private Flow flowOf(final Packet p, final boolean sent)
     {
         final long key = sent ? flowKey(p.dst, p.dstPort, p.srcPort) : flowKey(p.src, p.srcPort, p.dstPort);
@@ -309,6 +319,16 @@ public final class ReplayEngine
                 addAction(i, a);
                 continue;
             }
+            if (p.kind == Packet.Kind.ICMP && sent && p.icmpType == 8 && p.icmpCode == 0 && p.payloadLength >= 4)
+            {
+                final Action a = new Action(Action.PING, null);
+                a.address = p.dst;
+                a.port = Packet.u16(p.frame, p.payloadOffset);
+                a.localPort = Packet.u16(p.frame, p.payloadOffset + 2);
+                a.data = Arrays.copyOfRange(p.frame, p.payloadOffset + 4, p.payloadOffset + p.payloadLength);
+                addAction(i, a);
+                continue;
+            }
             if (p.kind != Packet.Kind.TCP)
             {
                 continue;
@@ -320,7 +340,7 @@ public final class ReplayEngine
             }
             if (!sent)
             {
-                if (p.has(Packet.SYN) && !p.has(Packet.ACK) && f.peerIsn < 0)
+                if (p.has(Packet.SYN) && f.peerIsn < 0)
                 {
                     f.peerIsn = p.seq & 0xffffffffL;
                 }
@@ -342,8 +362,11 @@ public final class ReplayEngine
                 }
                 if (!p.has(Packet.ACK))
                 {
-                    f.ignored = "Tachyon would be the client (the recorded side sent the SYN); only the passive "
-                        + "side of a connection is replayed";
+                    if (!f.client)
+                    {
+                        f.client = true;
+                        addAction(i, new Action(Action.CONNECT, f));
+                    }
                 }
                 else if (!listenPorts.contains(f.localPort))
                 {
@@ -484,6 +507,17 @@ public final class ReplayEngine
         }
         final StackConfig.Builder b = StackConfig.builder().name("replay").countersDirectory(counters)
             .mac(sideMac).address(sideIp, Math.max(1, prefix)).secretSeed(0x7e91a7L);
+        for (final Packet p : packets)
+        {
+            if (p.kind == Packet.Kind.TCP && p.src == sideIp && p.has(Packet.SYN) && !p.has(Packet.ACK))
+            {
+                // The side is a client: it offers the options its SYN offered (Linux's sysctls, e.g. tcp_sack=0).
+                final String kinds = "," + p.optionKinds + ",";
+                b.tcp(TcpConfig.DEFAULT.withOptions(kinds.contains(",WS,"), kinds.contains(",SACKOK,"),
+                    kinds.contains(",TS,")));
+                break;
+            }
+        }
         if (!hasArp)
         {
             // The recorded hosts had the neighbour cached (record.sh sets permanent entries): so has Tachyon.
@@ -614,7 +648,7 @@ public final class ReplayEngine
                 wireLog.add(out);
                 if (out.kind == Packet.Kind.TCP && out.src == sideIp)
                 {
-                    final Flow f = flowOf(out, true);
+                    final Flow f = tachyonFlowOf(out);
                     if (out.has(Packet.SYN) && f.tachyonIsn < 0)
                     {
                         f.tachyonIsn = out.seq & 0xffffffffL;
@@ -642,6 +676,11 @@ public final class ReplayEngine
     {
         final byte[] frame = p.frame.clone();
         final Packet copy = new Packet(p.number, p.timeNs, frame);
+        if (f != null && copy.kind == Packet.Kind.TCP && f.tachyonPort != f.localPort)
+        {
+            Packet.put16(frame, copy.l4Offset + 2, f.tachyonPort);
+            copy.fixChecksums();
+        }
         if (f != null && copy.kind == Packet.Kind.TCP && f.linuxIsn >= 0 && f.tachyonIsn >= 0)
         {
             if (copy.has(Packet.ACK) && !copy.has(Packet.RST))
@@ -758,6 +797,12 @@ public final class ReplayEngine
 
     private void start(final Action a)
     {
+        if (a.kind == Action.PING)
+        {
+            stack.icmp().ping(a.address, a.port, a.localPort, MemorySegment.ofArray(a.data), 0, a.data.length,
+                clock.nanoTime());
+            return;
+        }
         if (a.kind == Action.UDP_SEND)
         {
             final UdpSocket socket = udpSockets.get(a.localPort);
@@ -778,8 +823,18 @@ public final class ReplayEngine
             case Action.WRITE -> f.queue(a.data);
             case Action.CLOSE, Action.SHUTDOWN -> f.pendingClose = a.kind;
             case Action.ABORT -> f.pendingAbort = true;
+            case Action.CONNECT -> connect(f);
             default -> throw new IllegalStateException("action " + a.kind);
         }
+    }
+
+    private void connect(final Flow f)
+    {
+        final TcpSocket s = stack.tcp().open();
+        s.connect(f.peerIp, f.peerPort);
+        f.socket = s;
+        f.tachyonPort = s.localPort();
+        byTachyonPort.put(flowKey(f.peerIp, f.peerPort, f.tachyonPort), f);
     }
 
     private int application()
@@ -804,7 +859,7 @@ public final class ReplayEngine
         for (final Flow f : flows.values())
         {
             final TcpSocket s = f.socket;
-            if (s == null || f.socketDone)
+            if (s == null || f.socketDone || s.state() == TcpState.SYN_SENT)
             {
                 continue;
             }
@@ -890,12 +945,12 @@ public final class ReplayEngine
             return Packet.ip(sideIp) + ":" + f.localPort + ">" + Packet.ip(f.peerIp) + ":" + f.peerPort;
         }
 
-        private List<Packet> segments(final Flow f, final List<Packet> source)
+        private List<Packet> segments(final Flow f, final List<Packet> source, final int port)
         {
             final List<Packet> result = new ArrayList<>();
             for (final Packet p : source)
             {
-                if (p.kind == Packet.Kind.TCP && p.src == sideIp && p.dst == f.peerIp && p.srcPort == f.localPort
+                if (p.kind == Packet.Kind.TCP && p.src == sideIp && p.dst == f.peerIp && p.srcPort == port
                     && p.dstPort == f.peerPort)
                 {
                     result.add(p);
@@ -906,8 +961,8 @@ public final class ReplayEngine
 
         private void compareFlow(final Flow f)
         {
-            final List<Packet> linux = segments(f, packets);
-            final List<Packet> tachyon = segments(f, tachyonOut);
+            final List<Packet> linux = segments(f, packets, f.localPort);
+            final List<Packet> tachyon = segments(f, tachyonOut, f.tachyonPort);
             final List<Seg> l = normalize(linux, f.peerIsn);
             final List<Seg> t = normalize(tachyon, f.peerIsn);
             compareControl(f, l, t);
@@ -1293,6 +1348,8 @@ public final class ReplayEngine
         final int peerIp;
         final int peerPort;
         final int localPort;
+        int tachyonPort;
+        boolean client;
         String ignored;
         long linuxIsn = -1;
         long peerIsn = -1;
@@ -1327,6 +1384,7 @@ public final class ReplayEngine
             this.peerIp = peerIp;
             this.peerPort = peerPort;
             this.localPort = localPort;
+            this.tachyonPort = localPort;
         }
 
         void queue(final byte[] data)
@@ -1352,6 +1410,8 @@ public final class ReplayEngine
         static final int SHUTDOWN = 3;
         static final int ABORT = 4;
         static final int UDP_SEND = 5;
+        static final int CONNECT = 6;
+        static final int PING = 7;
 
         int kind;
         final Flow flow;
