@@ -100,7 +100,13 @@ public final class ReplayEngine
                 break;
             }
         }
-        this.sideMac = mac;
+        this.sideMac = usableMac(mac) ? mac : 0x02_00_00_00_00_01L;
+    }
+
+    /** Whether a MAC can name a host (non-zero, unicast); placeholder and odd MACs of some captures cannot. */
+    static boolean usableMac(final long mac)
+    {
+        return mac != 0 && (mac & 0x0100_0000_0000L) == 0 && mac != 0xffff_ffff_ffffL && mac != 0x02_00_00_00_00_00L;
     }
 
     /**
@@ -140,13 +146,14 @@ public final class ReplayEngine
             while (reader.next())
             {
                 number++;
-                if (reader.linkType() != LinkType.ETHERNET)
+                final byte[] data = reader.segment()
+                    .asSlice(reader.dataOffset(), reader.capturedLength()).toArray(ValueLayout.JAVA_BYTE);
+                final byte[] frame = toEthernet(reader.linkType(), data);
+                if (frame == null)
                 {
                     skipped++;
                     continue;
                 }
-                final byte[] frame = reader.segment()
-                    .asSlice(reader.dataOffset(), reader.capturedLength()).toArray(ValueLayout.JAVA_BYTE);
                 packets.add(new Packet(number, reader.timestampNs(), frame));
             }
         }
@@ -173,6 +180,39 @@ public final class ReplayEngine
             }
         }
         return report;
+    }
+
+    /**
+     * The record as an Ethernet frame: Ethernet as it is; raw IPv4 (link types 101, 228) and Linux cooked captures
+     * (113) get an Ethernet header, with placeholder MACs (02:00:00:00:00:00); injected frames get the side's MAC as destination anyway.
+     */
+    static byte[] toEthernet(final int linkType, final byte[] data)
+    {
+        final int skip;
+        switch (linkType)
+        {
+            case LinkType.ETHERNET ->
+            {
+                return data;
+            }
+            case LinkType.RAW, LinkType.IPV4 -> skip = 0;
+            case LinkType.LINUX_SLL -> skip = 16;
+            default ->
+            {
+                return null;
+            }
+        }
+        if (data.length <= skip || (linkType != LinkType.LINUX_SLL && (data[0] & 0xf0) != 0x40)
+            || linkType == LinkType.LINUX_SLL && Packet.u16(data, 14) != 0x0800 && Packet.u16(data, 14) != 0x0806)
+        {
+            return null;
+        }
+        final byte[] frame = new byte[Packet.ETHERNET + data.length - skip];
+        frame[0] = 2;
+        frame[6] = 2;
+        Packet.put16(frame, 12, linkType == LinkType.LINUX_SLL ? Packet.u16(data, 14) : 0x0800);
+        System.arraycopy(data, skip, frame, Packet.ETHERNET, data.length - skip);
+        return frame;
     }
 
     /** Parses or picks the side: {address, port or NO_PORT}. */
@@ -521,9 +561,18 @@ public final class ReplayEngine
         if (!hasArp)
         {
             // The recorded hosts had the neighbour cached (record.sh sets permanent entries): so has Tachyon.
+            final int bits = Math.max(1, prefix);
             for (final Map.Entry<Integer, Long> e : peers.entrySet())
             {
-                b.staticArp(e.getKey(), e.getValue());
+                final long mac = usableMac(e.getValue()) ? e.getValue() : 0x02_00_00_00_00_02L;
+                if (Integer.numberOfLeadingZeros(e.getKey() ^ sideIp) >= bits)
+                {
+                    b.staticArp(e.getKey(), mac);
+                }
+                else
+                {
+                    notes.add("peer " + Packet.ip(e.getKey()) + " is not on a subnet with the side: no route to it");
+                }
             }
         }
         return b.build();
@@ -609,7 +658,10 @@ public final class ReplayEngine
         cycle();
         while (clock.nanoTime() < targetNs)
         {
-            clock.advanceTo(Math.min(targetNs, clock.nanoTime() + STEP_NS));
+            // 0.1 ms steps; across long silences (a capture spanning hours) steps of a thousandth of what remains,
+            // so the work stays bounded and timers fire at most 0.1 % late.
+            final long remainingNs = targetNs - clock.nanoTime();
+            clock.advanceTo(clock.nanoTime() + Math.min(remainingNs, Math.max(STEP_NS, remainingNs / 1000)));
             cycle();
         }
     }
@@ -675,6 +727,14 @@ public final class ReplayEngine
     private void inject(final Packet p, final Flow f)
     {
         final byte[] frame = p.frame.clone();
+        if ((frame[0] & 1) == 0)
+        {
+            // Unicast to the side: to Tachyon's MAC (captures without Ethernet headers, or odd MACs).
+            for (int k = 0; k < 6; k++)
+            {
+                frame[k] = (byte) (sideMac >>> (40 - 8 * k));
+            }
+        }
         final Packet copy = new Packet(p.number, p.timeNs, frame);
         if (f != null && copy.kind == Packet.Kind.TCP && f.tachyonPort != f.localPort)
         {
@@ -1179,8 +1239,9 @@ public final class ReplayEngine
             }
             if (maxL != maxT)
             {
-                add(lastL, "tcp-final-ack", conn(f) + ": highest acknowledgment Linux " + maxL + ", Tachyon "
-                    + maxT);
+                add(lastL, "tcp-final-ack", conn(f) + ": highest acknowledgment Linux "
+                    + (maxL < 0 ? "none" : Long.toString(maxL)) + ", Tachyon "
+                    + (maxT < 0 ? "none" : Long.toString(maxT)));
             }
             if (pureL != pureT)
             {
