@@ -1028,6 +1028,37 @@ public final class ReplayEngine
             compareControl(f, l, t);
             compareData(f, l, t);
             compareAcks(f, l, t);
+            compareSegmentOptions(f, linux, tachyon);
+        }
+
+        /**
+         * Segments after the handshake carry the options the connection negotiated (timestamps on every segment,
+         * RFC 7323 §3.2): each of Tachyon's non-SYN segments must carry a set of option kinds that one of Linux's
+         * non-SYN segments carried (SACK blocks aside). The first that does not is a divergence.
+         */
+        private void compareSegmentOptions(final Flow f, final List<Packet> linux, final List<Packet> tachyon)
+        {
+            final List<String> seen = new ArrayList<>();
+            for (final Packet p : linux)
+            {
+                if (!p.has(Packet.SYN) && !seen.contains(p.optionKinds))
+                {
+                    seen.add(p.optionKinds);
+                }
+            }
+            if (seen.isEmpty())
+            {
+                return;
+            }
+            for (final Packet p : tachyon)
+            {
+                if (!p.has(Packet.SYN) && !p.has(Packet.RST) && !seen.contains(p.optionKinds))
+                {
+                    add(p.number, "tcp-options", conn(f) + ": Tachyon sent [" + Packet.flagNames(p.flags)
+                        + "] with option kinds [" + p.optionKinds + "], Linux's segments carried " + seen);
+                    return;
+                }
+            }
         }
 
         private List<Seg> normalize(final List<Packet> list, final long peerIsn)
