@@ -1223,10 +1223,17 @@ public final class ReplayEngine
             }
             final int boundaryL = l.boundaries.size();
             final int boundaryT = t.boundaries.size();
+            boolean ackReported = false;
             for (int i = 0; i < Math.max(boundaryL, boundaryT); i++)
             {
                 final long[] a = i < boundaryL ? l.boundaries.get(i) : null;
                 final long[] b = i < boundaryT ? t.boundaries.get(i) : null;
+                if (!ackReported && a != null && b != null && a[0] == b[0] && a[1] == b[1] && a[3] != b[3])
+                {
+                    ackReported = true;
+                    add((int) a[2], "tcp-data-ack", conn(f) + ": the data segment at bytes " + a[0] + ".."
+                        + (a[0] + a[1]) + " acknowledges " + a[3] + " (Linux), " + b[3] + " (Tachyon)");
+                }
                 if (a == null || b == null || a[0] != b[0] || a[1] != b[1])
                 {
                     final int packet = a != null ? (int) a[2] : (int) b[2];
@@ -1399,7 +1406,7 @@ public final class ReplayEngine
                     bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + fresh));
                 }
                 System.arraycopy(p.frame, p.payloadOffset + skip, bytes, length, fresh);
-                boundaries.add(new long[] {offset, p.payloadLength, p.number});
+                boundaries.add(new long[] {offset, p.payloadLength, p.number, s.relAck});
                 length += fresh;
             }
         }

@@ -150,11 +150,52 @@ class ReplayCapturesTest
         }
     }
 
+    /** The offset of packet {@code number}'s data (1-based) in a little-endian classic pcap. */
+    private static int packetData(final byte[] file, final int number)
+    {
+        final ByteBuffer b = ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN);
+        int at = 24;
+        for (int i = 1; i < number; i++)
+        {
+            at += 16 + b.getInt(at + 8);
+        }
+        return at + 16;
+    }
+
     @Test
-    void shouldPlayTheServerOfTheFirstConnectionByDefault()
+    void shouldReportADivergenceWhenLinuxAcknowledgedOtherwiseInItsData() throws IOException
+    {
+        // Packet 6 is the server's echo (14 bytes, ack 15): make Linux's ack one more; Tachyon's echo now differs.
+        final byte[] file = Files.readAllBytes(pcaps().resolve("tcp-handshake-default.pcap"));
+        final int ackAt = packetData(file, 6) + 14 + 20 + 8;
+        file[ackAt + 3]++;
+        final Path changed = Files.createTempFile("tachyon-replay", ".pcap");
+        try
+        {
+            Files.write(changed, file);
+            final ReplayReport report = ReplayEngine.replay(changed, null);
+            assertEquals(1, report.divergences().size(), report.format());
+            assertEquals(6, report.divergences().get(0).packet());
+            assertEquals("tcp-data-ack", report.divergences().get(0).code());
+        }
+        finally
+        {
+            Files.deleteIfExists(changed);
+        }
+    }
+
+    @Test
+    void shouldParseAnExplicitSide()
     {
         final long[] side = ReplayEngine.chooseSide(List.of(), "10.0.0.9:80");
         assertEquals(0x0a000009L, side[0]);
         assertEquals(80, side[1]);
+    }
+
+    @Test
+    void shouldPlayTheServerOfTheFirstConnectionByDefault() throws IOException
+    {
+        assertEquals("10.77.0.1:5999", ReplayEngine.replay(pcaps().resolve("tcp-rst-closed-port.pcap"), null).side());
+        assertEquals("10.77.0.1", ReplayEngine.replay(pcaps().resolve("udp-echo.pcap"), null).side());
     }
 }
