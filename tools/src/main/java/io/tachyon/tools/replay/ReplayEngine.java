@@ -184,7 +184,8 @@ public final class ReplayEngine
 
     /**
      * The record as an Ethernet frame: Ethernet as it is; raw IPv4 (link types 101, 228) and Linux cooked captures
-     * (113) get an Ethernet header, with placeholder MACs (02:00:00:00:00:00); injected frames get the side's MAC as destination anyway.
+     * (113) get an Ethernet header, with placeholder MACs (02:00:00:00:00:00); injected frames get the side's MAC
+     * as destination anyway.
      */
     static byte[] toEthernet(final int linkType, final byte[] data)
     {
