@@ -1030,6 +1030,27 @@ public final class ReplayEngine
             compareData(f, l, t);
             compareAcks(f, l, t);
             compareSegmentOptions(f, linux, tachyon);
+            compareIpHeader(f, linux, tachyon);
+        }
+
+        /** TTL and Don't-Fragment of the connection's IPv4 headers: Tachyon's first segment against Linux's. */
+        private void compareIpHeader(final Flow f, final List<Packet> linux, final List<Packet> tachyon)
+        {
+            if (linux.isEmpty() || tachyon.isEmpty())
+            {
+                return;
+            }
+            final Packet a = linux.get(0);
+            final Packet b = tachyon.get(0);
+            final int ttlA = Packet.u8(a.frame, a.ipOffset + 8);
+            final int ttlB = Packet.u8(b.frame, b.ipOffset + 8);
+            final boolean dfA = (Packet.u8(a.frame, a.ipOffset + 6) & 0x40) != 0;
+            final boolean dfB = (Packet.u8(b.frame, b.ipOffset + 6) & 0x40) != 0;
+            if (ttlA != ttlB || dfA != dfB)
+            {
+                add(a.number, "ip-header", conn(f) + ": IPv4 TTL " + ttlA + (dfA ? " DF" : "") + " (Linux), TTL "
+                    + ttlB + (dfB ? " DF" : "") + " (Tachyon)");
+            }
         }
 
         /**
