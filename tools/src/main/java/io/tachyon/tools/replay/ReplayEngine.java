@@ -140,6 +140,7 @@ public final class ReplayEngine
     {
         final List<Packet> packets = new ArrayList<>();
         int skipped = 0;
+        int duplicates = 0;
         try (PcapReader reader = PcapReader.open(capture))
         {
             int number = 0;
@@ -152,6 +153,12 @@ public final class ReplayEngine
                 if (frame == null)
                 {
                     skipped++;
+                    continue;
+                }
+                final Packet previous = packets.isEmpty() ? null : packets.get(packets.size() - 1);
+                if (previous != null && previous.timeNs == reader.timestampNs() && Arrays.equals(previous.frame, frame))
+                {
+                    duplicates++;
                     continue;
                 }
                 packets.add(new Packet(number, reader.timestampNs(), frame));
@@ -167,6 +174,11 @@ public final class ReplayEngine
         if (skipped > 0)
         {
             engine.notes.add(skipped + " frames of another link type than Ethernet were skipped");
+        }
+        if (duplicates > 0)
+        {
+            engine.notes.add(duplicates + " frames identical to the one before, with the same timestamp, were dropped "
+                + "as capture artefacts");
         }
         final ReplayReport report = engine.run();
         if (output != null)
@@ -1196,8 +1208,8 @@ public final class ReplayEngine
             {
                 final Seg b = t.get(i);
                 add(b.packet.number, "tcp-extra-" + type(b.packet), conn(f) + ": Tachyon sent ["
-                    + Packet.flagNames(b.packet.flags) + "] seq " + position(b) + " ack " + b.relAck
-                    + ", Linux did not");
+                    + Packet.flagNames(b.packet.flags) + "] seq " + position(b)
+                    + (b.packet.has(Packet.ACK) ? " ack " + b.relAck : "") + ", Linux did not");
             }
         }
 
