@@ -54,6 +54,8 @@ public final class ReplayEngine
     /** Two runs of sent data at most this far apart (and no peer data between) are one application write. */
     static final long WRITE_MERGE_NS = 1_000_000L;
     private static final int NO_PORT = -1;
+    /** The side's subnet; peers outside it are reached through a router (see {@link #config}). */
+    private static final int SUBNET_BITS = 24;
 
     private final String name;
     private final List<Packet> packets;
@@ -544,7 +546,6 @@ public final class ReplayEngine
     private StackConfig config(final Path counters)
     {
         boolean hasArp = false;
-        int prefix = 24;
         final Map<Integer, Long> peers = new LinkedHashMap<>();
         for (final Packet p : packets)
         {
@@ -555,11 +556,10 @@ public final class ReplayEngine
             else if (p.kind != Packet.Kind.OTHER && toSide(p))
             {
                 peers.putIfAbsent(p.src, p.srcMac);
-                prefix = Math.min(prefix, Integer.numberOfLeadingZeros(p.src ^ sideIp));
             }
         }
         final StackConfig.Builder b = StackConfig.builder().name("replay").countersDirectory(counters)
-            .mac(sideMac).address(sideIp, Math.max(1, prefix)).secretSeed(0x7e91a7L);
+            .mac(sideMac).address(sideIp, SUBNET_BITS).secretSeed(0x7e91a7L);
         for (final Packet p : packets)
         {
             if (p.kind == Packet.Kind.TCP && p.src == sideIp && p.has(Packet.SYN) && !p.has(Packet.ACK))
@@ -571,21 +571,27 @@ public final class ReplayEngine
                 break;
             }
         }
-        if (!hasArp)
+        boolean gateway = false;
+        for (final Map.Entry<Integer, Long> e : peers.entrySet())
         {
-            // The recorded hosts had the neighbour cached (record.sh sets permanent entries): so has Tachyon.
-            final int bits = Math.max(1, prefix);
-            for (final Map.Entry<Integer, Long> e : peers.entrySet())
+            final long mac = usableMac(e.getValue()) ? e.getValue() : 0x02_00_00_00_00_02L;
+            if (Integer.numberOfLeadingZeros(e.getKey() ^ sideIp) >= SUBNET_BITS)
             {
-                final long mac = usableMac(e.getValue()) ? e.getValue() : 0x02_00_00_00_00_02L;
-                if (Integer.numberOfLeadingZeros(e.getKey() ^ sideIp) >= bits)
+                if (!hasArp)
                 {
+                    // The recorded hosts had the neighbour cached (record.sh sets permanent entries): so has Tachyon.
                     b.staticArp(e.getKey(), mac);
                 }
-                else
-                {
-                    notes.add("peer " + Packet.ip(e.getKey()) + " is not on a subnet with the side: no route to it");
-                }
+            }
+            else if (!gateway)
+            {
+                // A peer off the side's /24 was reached through a router: the MAC its frames came from.
+                gateway = true;
+                final int router = (sideIp & 0xffffff00) | ((sideIp & 0xff) == 254 ? 253 : 254);
+                b.gateway(router).staticArp(router, mac);
+                notes.add("peers outside " + Packet.ip(sideIp & 0xffffff00) + "/" + SUBNET_BITS + " are reached "
+                    + "through a router " + Packet.ip(router) + " with the MAC of " + Packet.ip(e.getKey())
+                    + "'s frames");
             }
         }
         return b.build();
@@ -1045,7 +1051,10 @@ public final class ReplayEngine
             compareIpHeader(f, linux, tachyon);
         }
 
-        /** TTL and Don't-Fragment of the connection's IPv4 headers: Tachyon's first segment against Linux's. */
+        /**
+         * TTL (for a peer on the side's subnet) and Don't-Fragment of the connection's IPv4 headers: Tachyon's first
+         * segment against Linux's.
+         */
         private void compareIpHeader(final Flow f, final List<Packet> linux, final List<Packet> tachyon)
         {
             if (linux.isEmpty() || tachyon.isEmpty())
@@ -1058,7 +1067,9 @@ public final class ReplayEngine
             final int ttlB = Packet.u8(b.frame, b.ipOffset + 8);
             final boolean dfA = (Packet.u8(a.frame, a.ipOffset + 6) & 0x40) != 0;
             final boolean dfB = (Packet.u8(b.frame, b.ipOffset + 6) & 0x40) != 0;
-            if (ttlA != ttlB || dfA != dfB)
+            // Behind a router the captured TTL is the sender's minus the hops: only an on-link capture shows it.
+            final boolean onLink = Integer.numberOfLeadingZeros(f.peerIp ^ sideIp) >= SUBNET_BITS;
+            if (onLink && ttlA != ttlB || dfA != dfB)
             {
                 add(a.number, "ip-header", conn(f) + ": IPv4 TTL " + ttlA + (dfA ? " DF" : "") + " (Linux), TTL "
                     + ttlB + (dfB ? " DF" : "") + " (Tachyon)");
