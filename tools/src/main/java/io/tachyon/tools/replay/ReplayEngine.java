@@ -511,7 +511,7 @@ public final class ReplayEngine
                         {
                         }));
                 }
-                drive(firstNs);
+                drive();
             }
             finally
             {
@@ -612,13 +612,13 @@ public final class ReplayEngine
         }
     }
 
-    private void drive(final long firstNs)
+    private void drive()
     {
         long shiftNs = 0;
         for (int i = 0; i < packets.size(); i++)
         {
             final Packet p = packets.get(i);
-            final long dueNs = p.timeNs - firstNs + firstNs + shiftNs;
+            final long dueNs = p.timeNs + shiftNs;
             runUntil(dueNs);
             lastCapturePacket = p.number;
             final List<Action> due = actions.get(i);
