@@ -100,6 +100,13 @@ def server(scenario):
         conn.recv(65536)
         conn.sendall(pattern(256 * 1024, 3))
         conn.close()
+    elif scenario == "request-response":
+        # Three requests, each answered by 2000 bytes in one send: a full segment and a 552-byte tail.
+        for i in range(3):
+            conn.recv(65536)
+            conn.sendall(pattern(2000, i))
+        recv_all(conn)
+        conn.close()
     elif scenario == "abort":
         conn.recv(65536)
         conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
@@ -157,6 +164,12 @@ def client(scenario, port):
     elif scenario == "bulk-download":
         sock.sendall(b"get\n")
         recv_all(sock)
+        sock.close()
+    elif scenario == "request-response":
+        for i in range(3):
+            sock.sendall(b"request %d\n" % i)
+            recv_exact(sock, 2000)
+            time.sleep(0.020)
         sock.close()
     elif scenario == "abort":
         sock.sendall(b"hello\n")

@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # Records the reference sessions in pcaps/ between two Linux endpoints: network namespaces joined by a veth pair,
-# tcpdump on the server's end. Run as root from anywhere: pcaps/record.sh [OUTPUT_DIR] (default: this directory).
+# tcpdump on the server's end. Run as root from anywhere: pcaps/record.sh [OUTPUT_DIR [NAME...]] (default: this
+# directory, every session; with NAMEs only those captures, e.g. tcp-request-response).
 # Needs ip (iproute2), ethtool, tc (netem), tcpdump, python3, ping, arping. See pcaps/README.md.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 OUT="${1:-$HERE}"
+[ $# -gt 0 ] && shift
+ONLY=" $* "
+# Whether a capture is to be recorded this run.
+want() { [ "$ONLY" = "  " ] || [[ "$ONLY" == *" $1 "* ]]; }
 PEER="$HERE/peer.py"
 PYTHON="${PYTHON:-$(command -v python3)}"
 
@@ -94,6 +99,7 @@ tcp_session() { # NAME SCENARIO [client sysctl...]
     local name=$1 scenario=$2
     shift 2
     CLIENT_PORT=$((CLIENT_PORT + 1))
+    want "$name" || return 0
     C sysctl -qw net.ipv4.tcp_timestamps=1 net.ipv4.tcp_sack=1 net.ipv4.tcp_window_scaling=1
     [ $# -gt 0 ] && C sysctl -qw "$@"
     start_server "$scenario"
@@ -114,6 +120,7 @@ tcp_session tcp-half-close half-close
 tcp_session tcp-bulk-upload bulk-upload
 tcp_session tcp-bulk-download bulk-download
 tcp_session tcp-rst-abort abort
+tcp_session tcp-request-response request-response
 
 # Simultaneous close: both sides shut down at the same agreed moment (peer.py). The FINs cross on the wire only when
 # neither arrives before the other is sent: with netem (20 ms each way) they always do; without it (kernels built
@@ -126,12 +133,13 @@ if S tc qdisc add dev "$IF_S" root netem delay 20ms 2>/dev/null; then
     NETEM=1
 fi
 for attempt in $(seq 5); do
+    want tcp-close-simultaneous || break
     tcp_session tcp-close-simultaneous close-simultaneous >/dev/null
     if [ "$(tcpdump -nr "$OUT/tcp-close-simultaneous.pcap" 2>/dev/null | grep -c 'Flags \[F\.\].* ack 6,')" -ge 2 ]; then
         break
     fi
 done
-echo "recorded tcp-close-simultaneous (netem $NETEM, attempt $attempt)"
+want tcp-close-simultaneous && echo "recorded tcp-close-simultaneous (netem $NETEM, attempt $attempt)"
 if [ "$NETEM" = 1 ]; then
     S tc qdisc del dev "$IF_S" root
     C tc qdisc del dev "$IF_C" root
@@ -139,27 +147,35 @@ fi
 
 # RST: SYN to a port nobody listens on.
 CLIENT_PORT=$((CLIENT_PORT + 1))
-start_capture tcp-rst-closed-port
-C "$PYTHON" "$PEER" client closed-port "$CLIENT_PORT"
-stop_capture
-echo "recorded tcp-rst-closed-port"
+if want tcp-rst-closed-port; then
+    start_capture tcp-rst-closed-port
+    C "$PYTHON" "$PEER" client closed-port "$CLIENT_PORT"
+    stop_capture
+    echo "recorded tcp-rst-closed-port"
+fi
 
-start_server udp-echo
-start_capture udp-echo
-C "$PYTHON" "$PEER" client udp-echo 0
-wait "$SERVER_PID"
-stop_capture
-echo "recorded udp-echo"
+if want udp-echo; then
+    start_server udp-echo
+    start_capture udp-echo
+    C "$PYTHON" "$PEER" client udp-echo 0
+    wait "$SERVER_PID"
+    stop_capture
+    echo "recorded udp-echo"
+fi
 
-start_capture icmp-echo
-C ping -n -q -c 3 -i 0.2 -s 56 "$SERVER_IP" >/dev/null
-stop_capture
-echo "recorded icmp-echo"
+if want icmp-echo; then
+    start_capture icmp-echo
+    C ping -n -q -c 3 -i 0.2 -s 56 "$SERVER_IP" >/dev/null
+    stop_capture
+    echo "recorded icmp-echo"
+fi
 
 dynamic_neighbours
-start_capture arp
-C arping -q -c 2 -w 2 -I "$IF_C" "$SERVER_IP" || true
-stop_capture
-echo "recorded arp"
+if want arp; then
+    start_capture arp
+    C arping -q -c 2 -w 2 -I "$IF_C" "$SERVER_IP" || true
+    stop_capture
+    echo "recorded arp"
+fi
 
 uname -r > "$OUT/kernel.txt"

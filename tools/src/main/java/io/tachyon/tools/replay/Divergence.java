@@ -20,7 +20,12 @@ public record Divergence(int packet, String code, String detail, Category catego
         /** The same bytes cut into other segments (docs/replay.md); reported, never a failure. */
         SEGMENTATION,
         /** Another number or placement of pure ACKs with the same final acknowledgment; reported only. */
-        ACK_PATTERN
+        ACK_PATTERN,
+        /**
+         * Tachyon sent later than Linux: the peer acknowledged data Linux had sent and Tachyon still had not after
+         * the engine's wait (Nagle, a smaller congestion window); reported only, timing is not compared.
+         */
+        TIMING
     }
 
     /**
@@ -36,6 +41,7 @@ public record Divergence(int packet, String code, String detail, Category catego
             case DIVERGENCE -> "";
             case SEGMENTATION -> "segmentation ";
             case ACK_PATTERN -> "ack-pattern ";
+            case TIMING -> "timing ";
         };
         return prefix + "packet " + packet + " " + code + ": " + detail;
     }

@@ -71,6 +71,7 @@ public final class ReplayEngine
     private final Map<Integer, UdpSocket> udpSockets = new HashMap<>();
     private final List<Packet> tachyonOut = new ArrayList<>();
     private final List<Packet> wireLog = new ArrayList<>();
+    private final List<Divergence> late = new ArrayList<>();
     private final byte[] scratch = new byte[65536];
     private final FrameBatch rxBatch = new FrameBatch(64);
     private final FrameBatch txBatch = new FrameBatch(1);
@@ -650,6 +651,14 @@ public final class ReplayEngine
                     cycle();
                 }
                 shiftNs += waitedNs;
+                if (!ready(f, p) && f.tachyonIsn >= 0)
+                {
+                    final long needed = ((p.ack & 0xffffffffL) - f.linuxIsn) & 0xffffffffL;
+                    late.add(new Divergence(p.number, "tcp-late", Packet.ip(sideIp) + ":" + f.localPort + ">"
+                        + Packet.ip(f.peerIp) + ":" + f.peerPort + ": the peer acknowledges " + needed + ", which "
+                        + "Linux had sent by then; " + HOLD_LIMIT_NS / 1_000_000 + " ms later Tachyon had sent "
+                        + f.tachyonSent, Divergence.Category.TIMING));
+                }
             }
             inject(p, f);
             cycle();
@@ -1010,6 +1019,7 @@ public final class ReplayEngine
                 }
             }
             compareOthers();
+            found.addAll(late);
             found.sort(Comparator.comparingInt(Divergence::packet));
             return found;
         }
