@@ -8,4 +8,5 @@ module io.tachyon.tools
     requires io.tachyon.conformance;
 
     exports io.tachyon.tools;
+    exports io.tachyon.tools.replay;
 }

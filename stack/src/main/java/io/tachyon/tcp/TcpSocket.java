@@ -358,7 +358,10 @@ public final class TcpSocket implements AutoCloseable
         {
             final ReceiveQueue q = c.receiveQueue;
             final int advertised = Math.max(0, Seq.diff(q.advertisedRightEdge(), q.rcvNxt()));
-            if (q.receiveWindow() - advertised >= Math.min(q.capacity() / 2, c.mss))
+            // ...and only when the advertised window had shrunk to half the buffer or less and at least doubles
+            // (as Linux's tcp_cleanup_rbuf): a reader keeping up must not turn every segment into a window update
+            if (q.receiveWindow() - advertised >= Math.min(q.capacity() / 2, c.mss)
+                && 2L * advertised <= q.capacity() && q.receiveWindow() >= 2L * advertised)
             {
                 c.sendAck(tcp.clock.nanoTime());
             }

@@ -46,6 +46,7 @@ public final class Main
             case "demo-afxdp" -> AfXdpDemo.run(rest, out, err);
             case "stat" -> Stat.run(rest, out, err);
             case "conformance" -> io.tachyon.conformance.ConformanceMain.run(rest, out, err);
+            case "replay" -> Replay.run(rest, out, err);
             default ->
             {
                 err.println("tachyon: unknown command '" + args[0] + "' (try ./tachyon help)");
