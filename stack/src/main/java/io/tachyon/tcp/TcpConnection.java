@@ -554,10 +554,27 @@ final class TcpConnection
             return false;
         }
         final int window = seg.window() << sndShift;
+        final int unaBefore = sndUna;
         int newlySacked = 0;
         if (sackOk)
         {
             newlySacked = scoreboard.update(ack, tcp.rxSackEdges, readSackBlocks());
+        }
+        // SND.WND update (RFC 9293 §3.10.7.4: SND.WL1/SND.WL2), before anything is sent for this ACK, so SND.UNA +
+        // SND.WND is always the right edge the peer offered. An ACK that moves SND.UNA carries the newest window even
+        // when its sequence number is older than SND.WL1 (a retransmitted FIN or data segment; as Linux's
+        // tcp_may_update_window), else SND.UNA + SND.WND would reach past that edge.
+        final int wndBefore = sndWnd;
+        if (Seq.leq(sndUna, ack) && (Seq.gt(ack, unaBefore) || Seq.lt(sndWl1, seq)
+            || sndWl1 == seq && Seq.leq(sndWl2, ack)))
+        {
+            sndWnd = window;
+            maxSndWnd = Math.max(maxSndWnd, window);
+            if (Seq.gt(seq, sndWl1))
+            {
+                sndWl1 = seq;
+            }
+            sndWl2 = ack;
         }
         if (Seq.gt(ack, sndUna))
         {
@@ -623,7 +640,7 @@ final class TcpConnection
             }
         }
         else if (ack == sndUna && sndUna != sndMax
-            && (payload == 0 && !seg.fin() && window == sndWnd || newlySacked > 0))
+            && (payload == 0 && !seg.fin() && window == wndBefore || newlySacked > 0))
         {
             // a duplicate ACK (RFC 5681 §2; with SACK, RFC 6675 §2: one carrying new SACK information)
             dupAcks++;
@@ -652,14 +669,6 @@ final class TcpConnection
             {
                 cc.onDuplicateAck(nowNs);
             }
-        }
-        // SND.WND update (RFC 9293 §3.10.7.4: SND.WL1/SND.WL2)
-        if (Seq.leq(sndUna, ack) && (Seq.lt(sndWl1, seq) || sndWl1 == seq && Seq.leq(sndWl2, ack)))
-        {
-            sndWnd = window;
-            maxSndWnd = Math.max(maxSndWnd, window);
-            sndWl1 = seq;
-            sndWl2 = ack;
         }
         if (sndWnd == 0 && ack == sndUna && Seq.diff(sndMax, sndUna) == 1)
         {
