@@ -1127,7 +1127,10 @@ final class TcpConnection
 
     void sendAck(final long nowNs)
     {
-        send(sndNxt, TcpFlyweight.ACK, 0, false, false, nowNs);
+        // SND.MAX, not SND.NXT: after a timeout moved SND.NXT back (go-back-N) the peer may already hold octets up to
+        // SND.MAX, and an ACK numbered below its RCV.NXT would be unacceptable to it (dropped with only an ACK in
+        // return); both ends retransmitting would then never see each other's acknowledgments (as BSD's tcp_output)
+        send(sndMax, TcpFlyweight.ACK, 0, false, false, nowNs);
     }
 
     private void sendSyn(final boolean withAck, final long nowNs)
