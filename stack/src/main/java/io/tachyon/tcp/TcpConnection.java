@@ -1149,6 +1149,13 @@ final class TcpConnection
         {
             sackBlocks = receiveQueue.sackBlocks(tcp.sackEdges,
                 tsOk ? ReceiveQueue.MAX_SACK_BLOCKS_WITH_TIMESTAMPS : ReceiveQueue.MAX_SACK_BLOCKS);
+            // options and data must fit the effective MSS (RFC 9293 §3.7.1): never fragment a data segment for SACK
+            // blocks; send fewer (those first in the list, the most recent, matter most: RFC 2018 §4)
+            final int room = mss - length; // the timestamps option is already taken off mss
+            if (sackBlocks > 0 && 4 + 8 * sackBlocks > room)
+            {
+                sackBlocks = Math.max(0, (room - 4) / 8);
+            }
         }
         final int optionsLength;
         if (syn)
