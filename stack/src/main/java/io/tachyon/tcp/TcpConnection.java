@@ -1095,9 +1095,12 @@ final class TcpConnection
                 break;
             }
         }
-        if (sndUna == sndMax && sndWnd == 0 && Seq.diff(sendQueue.writeEnd(), sndNxt) > 0 && rtoAt == NONE)
+        if (sndUna == sndMax && Seq.diff(sendQueue.writeEnd(), sndNxt) > 0 && rtoAt == NONE)
         {
-            armRto(nowNs); // the persist timer (RFC 9293 §3.8.6.1)
+            // nothing in flight, data held back by the window: the persist timer (RFC 9293 §3.8.6.1) for a zero
+            // window, the override timeout of sender SWS avoidance (§3.8.6.2.1) for a small one. Without it a lost
+            // window update that opened a window too small to use would stall the connection for good.
+            armRto(nowNs);
         }
     }
 
@@ -1369,7 +1372,8 @@ final class TcpConnection
         final boolean handshake = state == TcpState.SYN_SENT || state == TcpState.SYN_RECEIVED;
         if (!handshake && sndUna == sndMax)
         {
-            if (sndWnd == 0 && Seq.diff(sendQueue.writeEnd(), sndNxt) > 0 && canSend())
+            final int unsent = Seq.diff(sendQueue.writeEnd(), sndNxt);
+            if (sndWnd == 0 && unsent > 0 && canSend())
             {
                 // zero-window probe: one byte beyond the window
                 sendData(sndNxt, 1, false, nowNs);
@@ -1378,6 +1382,20 @@ final class TcpConnection
                 sndMax = sndNxt;
                 scoreboard.onTransmit(sndMax);
                 rtt.onTimeout();
+                armRto(nowNs);
+            }
+            else if (unsent > 0 && canSend())
+            {
+                // sender SWS override (RFC 9293 §3.8.6.2.1): send what the window allows, even if less than an MSS
+                final int length = (int)Math.min(Math.min(mss, unsent), sndWnd & 0xFFFF_FFFFL);
+                final boolean fin = sendQueue.finQueued() && length == unsent;
+                if (sendData(sndNxt, length, fin, nowNs))
+                {
+                    sndNxt += length + (fin ? 1 : 0);
+                    sendQueue.sent(sndNxt);
+                    sndMax = sndNxt;
+                    scoreboard.onTransmit(sndMax);
+                }
                 armRto(nowNs);
             }
             return;
