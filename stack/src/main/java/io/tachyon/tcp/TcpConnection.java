@@ -1071,6 +1071,10 @@ final class TcpConnection
             }
             if (!sendData(sndNxt, length, fin, nowNs))
             {
+                if (rtoAt == NONE)
+                {
+                    armRto(nowNs); // no TX buffer (a local discard): retry on the timer, even for a lone FIN
+                }
                 break;
             }
             if (!rttTiming && !tsOk && Seq.geq(sndNxt, sndMax) && length > 0)
@@ -1372,6 +1376,14 @@ final class TcpConnection
         final boolean handshake = state == TcpState.SYN_SENT || state == TcpState.SYN_RECEIVED;
         if (!handshake && sndUna == sndMax)
         {
+            if (canSend())
+            {
+                output(nowNs); // what the driver could not take before (a local discard, e.g. a lone FIN) goes now
+                if (sndUna != sndMax)
+                {
+                    return; // sent; output armed the timer
+                }
+            }
             final int unsent = Seq.diff(sendQueue.writeEnd(), sndNxt);
             if (sndWnd == 0 && unsent > 0 && canSend())
             {

@@ -12,6 +12,11 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.tachyon.driver.DriverQueue;
+import io.tachyon.driver.FrameBatch;
+import io.tachyon.driver.PacketDriver;
+import io.tachyon.driver.memory.MemoryWireConfig;
+import io.tachyon.tcp.TcpCounter;
 import io.tachyon.tcp.TcpListener;
 import io.tachyon.tcp.TcpSocket;
 import io.tachyon.wire.TcpFlyweight;
@@ -179,6 +184,56 @@ class StackTcpWindowFixesTest
             assertEquals(0, payloadOf(h.exchange()), "SWS avoidance: nothing yet");
             h.clock.advance(2 * SECOND);
             assertEquals(1000, payloadOf(h.exchange()), "the override timeout sends what the window allows");
+        }
+    }
+
+    /** A driver whose TX buffers can be withheld, as when the TX ring is full. */
+    static final class RefusingDriver extends DelegatingDriver
+    {
+        boolean refuse;
+        private final DriverQueue queue;
+
+        RefusingDriver(final PacketDriver driver)
+        {
+            super(driver, c -> c);
+            queue = new DelegatingQueue(driver)
+            {
+                @Override
+                public int acquire(final FrameBatch batch, final int count)
+                {
+                    return refuse ? 0 : super.acquire(batch, count);
+                }
+            };
+        }
+
+        @Override
+        public DriverQueue queue(final int queueId)
+        {
+            return queue;
+        }
+    }
+
+    @Test
+    void shouldRetryAFinTheDriverHadNoBufferFor()
+    {
+        final RefusingDriver[] driver = new RefusingDriver[1];
+        try (Harness h = new Harness(dir, MemoryWireConfig.DEFAULT, c -> c,
+            d -> driver[0] = new RefusingDriver(d)))
+        {
+            final Object[] o = open(h, 65535, 65535, false);
+            final TcpSocket socket = (TcpSocket)o[0];
+            final int iss = (int)o[1];
+            driver[0].refuse = true;
+            socket.close();
+            assertEquals(0, h.exchange().size(), "no TX buffer: the FIN is discarded locally");
+            assertTrue(h.stack.counters().tcp().get(TcpCounter.OUT_DISCARDS).get() > 0);
+            driver[0].refuse = false;
+            assertEquals(0, h.exchange().size(), "nothing happens until a timer fires");
+            h.clock.advance(3 * SECOND);
+            final List<byte[]> out = h.exchange();
+            assertEquals(1, out.size(), "the timer sends the FIN after all");
+            assertEquals(TcpFlyweight.FIN | TcpFlyweight.ACK, out.get(0)[34 + 13] & 0xFF & ~TcpFlyweight.PSH);
+            assertEquals(iss + 1, seqOf(out.get(0)));
         }
     }
 }
