@@ -201,7 +201,7 @@ public final class TcpSocket implements AutoCloseable
     public int write(final byte[] src, final int offset, final int length)
     {
         Objects.checkFromIndexSize(offset, length, src.length);
-        final int accepted = writableQueue().write(MemorySegment.ofArray(src), offset, length);
+        final int accepted = writableQueue().write(src, offset, length);
         afterWrite(accepted);
         return accepted;
     }
@@ -297,7 +297,7 @@ public final class TcpSocket implements AutoCloseable
     {
         Objects.checkFromIndexSize(offset, length, dst.length);
         final ReceiveQueue queue = readableQueue();
-        final int n = queue.read(MemorySegment.ofArray(dst), offset, length);
+        final int n = queue.read(dst, offset, length);
         return afterRead(n);
     }
 
