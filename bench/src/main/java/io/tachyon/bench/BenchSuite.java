@@ -28,13 +28,15 @@ import org.openjdk.jmh.util.Statistics;
  * table and writes {@code bench-results.json}.
  * <p>
  * Options: {@code --out PATH} (default {@code bench-results.json} in the working directory), {@code --forks N}
- * (default 1), {@code --warmup N} warm-up iterations (default 2), {@code --iterations N} measured iterations
- * (default 3), {@code --time S} seconds per iteration (default 1). With the defaults the ten runs take about two
- * minutes. The JSON holds one record per Tachyon metric: {@code name}, {@code unit}, {@code value} (JMH's score:
- * the mean round trip, or the throughput), {@code percentiles} ({@code p50}, {@code p90}, {@code p99},
- * {@code p999}: JMH's sampled round trips; null for throughput), {@code baseline} ({@code name}, {@code value}: the
- * kernel's figure for the same work) and {@code ratio} = value / baseline value (below 1 is better for a latency,
- * above 1 for a throughput).
+ * (default 1), {@code --warmup N} warm-up iterations (default 3: TCP bulk needs a few hundred MiB before the JIT
+ * has compiled its path), {@code --iterations N} measured iterations (default 3), {@code --time S} seconds per
+ * iteration (default 1). With the defaults the eleven runs take about two minutes.
+ * <p>
+ * The JSON holds one record per Tachyon metric: {@code name}, {@code unit}, {@code value} (JMH's score: the mean
+ * round trip, or the throughput), {@code percentiles} ({@code p50}, {@code p90}, {@code p99}, {@code p999}: JMH's
+ * sampled round trips; null for throughput), {@code baseline} ({@code name}, {@code value}: the kernel's figure for
+ * the same work) and {@code ratio} = value / baseline value (below 1 is better for a latency, above 1 for a
+ * throughput).
  */
 public final class BenchSuite
 {
@@ -70,7 +72,7 @@ public final class BenchSuite
     {
         Path out = Path.of("bench-results.json");
         int forks = 1;
-        int warmup = 2;
+        int warmup = 3;
         int iterations = 3;
         int seconds = 1;
         for (int i = 0; i < args.length; i++)
