@@ -35,8 +35,9 @@ import org.openjdk.jmh.util.Statistics;
  * The JSON holds one record per Tachyon metric: {@code name}, {@code unit}, {@code value} (JMH's score: the mean
  * round trip, or the throughput), {@code percentiles} ({@code p50}, {@code p90}, {@code p99}, {@code p999}: JMH's
  * sampled round trips; null for throughput), {@code baseline} ({@code name}, {@code value}: the kernel's figure for
- * the same work) and {@code ratio} = value / baseline value (below 1 is better for a latency, above 1 for a
- * throughput).
+ * the same work, and its {@code percentiles}), {@code ratio} = value / baseline value (below 1 is better for a
+ * latency, above 1 for a throughput) and {@code ratioP50}, the ratio of the medians (latencies; null otherwise),
+ * which the tails of a noisy machine disturb less.
  */
 public final class BenchSuite
 {
@@ -57,6 +58,13 @@ public final class BenchSuite
         double ratio()
         {
             return tachyon.value / kernel.value;
+        }
+
+        /** The ratio of the medians (latencies only; NaN for a throughput): robust to a noisy machine's tails. */
+        double medianRatio()
+        {
+            return tachyon.percentiles == null || kernel.percentiles == null ? Double.NaN
+                : tachyon.percentiles[0] / kernel.percentiles[0];
         }
     }
 
@@ -200,17 +208,20 @@ public final class BenchSuite
     private static String table(final List<Metric> metrics)
     {
         final StringBuilder s = new StringBuilder();
-        final String format = "%-30s %-5s %10s %9s %9s %9s %12s %7s%n";
+        final String format = "%-30s %-5s %10s %9s %9s %9s %10s %10s %7s %9s%n";
         s.append(String.format(Locale.ROOT, format, "metric", "unit", "tachyon", "p50", "p99", "p99.9", "kernel",
-            "ratio"));
+            "kernel p50", "ratio", "p50 ratio"));
         for (final Metric m : metrics)
         {
             final double[] p = m.tachyon().percentiles();
+            final double[] k = m.kernel().percentiles();
             s.append(String.format(Locale.ROOT, format, m.tachyon().name(), m.tachyon().unit(),
                 number(m.tachyon().value()), p == null ? "-" : number(p[0]), p == null ? "-" : number(p[2]),
-                p == null ? "-" : number(p[3]), number(m.kernel().value()), number(m.ratio())));
+                p == null ? "-" : number(p[3]), number(m.kernel().value()), k == null ? "-" : number(k[0]),
+                number(m.ratio()), p == null || k == null ? "-" : number(m.medianRatio())));
         }
-        s.append("ratio = tachyon / kernel (a latency: below 1 is better; a throughput: above 1 is better)\n");
+        s.append("tachyon, kernel: JMH's score (mean round trip or throughput); ratio = tachyon / kernel, p50 ratio ="
+            + " the medians' (a latency: below 1 is better; a throughput: above 1 is better)\n");
         return s.toString();
     }
 
@@ -243,20 +254,27 @@ public final class BenchSuite
                 .append(", \"unit\": ").append(string(m.tachyon().unit()))
                 .append(", \"value\": ").append(value(m.tachyon().value()))
                 .append(", \"percentiles\": ");
-            if (p == null)
-            {
-                s.append("null");
-            }
-            else
-            {
-                s.append("{\"p50\": ").append(value(p[0])).append(", \"p90\": ").append(value(p[1]))
-                    .append(", \"p99\": ").append(value(p[2])).append(", \"p999\": ").append(value(p[3])).append('}');
-            }
+            percentiles(s, p);
             s.append(", \"baseline\": {\"name\": ").append(string(m.kernel().name())).append(", \"value\": ")
-                .append(value(m.kernel().value())).append("}, \"ratio\": ").append(value(m.ratio())).append('}')
-                .append(i + 1 < metrics.size() ? ",\n" : "\n");
+                .append(value(m.kernel().value())).append(", \"percentiles\": ");
+            percentiles(s, m.kernel().percentiles());
+            s.append("}, \"ratio\": ").append(value(m.ratio())).append(", \"ratioP50\": ")
+                .append(value(m.medianRatio())).append('}').append(i + 1 < metrics.size() ? ",\n" : "\n");
         }
         return s.append("  ]\n}\n").toString();
+    }
+
+    private static void percentiles(final StringBuilder s, final double[] p)
+    {
+        if (p == null)
+        {
+            s.append("null");
+        }
+        else
+        {
+            s.append("{\"p50\": ").append(value(p[0])).append(", \"p90\": ").append(value(p[1]))
+                .append(", \"p99\": ").append(value(p[2])).append(", \"p999\": ").append(value(p[3])).append('}');
+        }
     }
 
     private static String value(final double v)
