@@ -66,6 +66,7 @@ class StackTcpManyConnectionsTest
         try (StackPair pair = new StackPair(counters, MemoryWireConfig.DEFAULT,
             c -> c.tcp(config).ephemeralPorts(1024, 65_535), c -> c.tcp(config).ephemeralPorts(1024, 65_535)))
         {
+            pair.idleStepNs = MS; // when both stacks idle, only timers (1 ms ticks) can be waited for
             final TcpListener[] listeners = {pair.b.tcp().listen(80, 4096), pair.b.tcp().listen(81, 4096)};
             final TcpSocket[] clients = new TcpSocket[n];
             final TcpSocket[] servers = new TcpSocket[n];
@@ -166,7 +167,7 @@ class StackTcpManyConnectionsTest
                     }
                 }
             }
-            pair.idleStepNs = 10 * MS; // nothing but TIME-WAIT timers left: step the clock by timer ticks
+            pair.idleStepNs = 10 * MS; // nothing but TIME-WAIT timers left
             pair.run(pair.a.tcp().config().timeWaitNs() + SECOND);
             assertEquals(0, pair.a.tcp().connectionCount(), "all TIME-WAITs expired");
             assertEquals(0, pair.b.tcp().connectionCount());
