@@ -51,6 +51,8 @@ final class TcpConnection
     int sndUna;
     int sndNxt;
     int sndMax;
+    /** The end of the last segment sent shorter than the MSS (Linux's snd_sml): Minshall's Nagle variant. */
+    private int sndSml;
     int sndWnd;
     int maxSndWnd;
     int sndWl1;
@@ -113,6 +115,7 @@ final class TcpConnection
         sndUna = iss;
         sndNxt = iss;
         sndMax = iss;
+        sndSml = iss;
         sndWnd = 0;
         maxSndWnd = 0;
         sndWl1 = 0;
@@ -164,6 +167,7 @@ final class TcpConnection
         sndUna = iss;
         sndNxt = iss;
         sndMax = iss;
+        sndSml = iss;
         recover = iss - 1;
         sendQueue.open(iss + 1);
     }
@@ -1240,6 +1244,10 @@ final class TcpConnection
                 rttSentNs = nowNs;
             }
             sndNxt += length + (fin ? 1 : 0);
+            if (length > 0 && length < mss)
+            {
+                sndSml = sndNxt;
+            }
             sendQueue.sent(sndNxt);
             if (Seq.gt(sndNxt, sndMax))
             {
@@ -1864,7 +1872,10 @@ final class TcpConnection
             }
             return true;
         }
-        final boolean nagle = allQueued && inFlight > 0 && !nodelay;
+        // Nagle with Minshall's variant (as Linux's tcp_minshall_check): a partial segment waits only while an
+        // earlier partial segment is unacknowledged, so a response of N full segments and a tail goes out at once
+        final boolean nagle = allQueued && inFlight > 0 && !nodelay && Seq.gt(sndSml, sndUna)
+            && Seq.leq(sndSml, sndNxt);
         final boolean sws = !allQueued && length < maxSndWnd / 2;
         if (!nagle && !sws)
         {
