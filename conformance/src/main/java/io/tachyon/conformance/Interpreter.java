@@ -103,6 +103,7 @@ final class Interpreter
         boolean linger0;
         boolean connected;
         boolean errorTaken;
+        TcpError softTaken = TcpError.NONE;
         boolean reuseaddr;
         boolean nodelay;
     }
@@ -1309,18 +1310,33 @@ final class Interpreter
         {
             return null;
         }
-        final String errno = switch (k.socket.error())
+        final String errno = errnoOf(k.socket.error());
+        if (errno != null)
+        {
+            k.errorTaken = true;
+            return errno;
+        }
+        // Linux's SO_ERROR: with no hard error, the pending soft error (an ICMP error that did not abort,
+        // sk_err_soft / FreeBSD's so_error) is reported once and cleared
+        final TcpError soft = k.socket.softError();
+        if (soft == k.softTaken)
+        {
+            return null;
+        }
+        k.softTaken = soft;
+        return errnoOf(soft);
+    }
+
+    private static String errnoOf(final TcpError error)
+    {
+        return switch (error)
         {
             case REFUSED -> "ECONNREFUSED";
             case RESET -> "ECONNRESET";
             case TIMED_OUT -> "ETIMEDOUT";
+            case UNREACHABLE -> "EHOSTUNREACH";
             default -> null;
         };
-        if (errno != null)
-        {
-            k.errorTaken = true;
-        }
-        return errno;
     }
 
     private Supplier<SysResult> connect(final int line, final Syscall s)
