@@ -178,7 +178,17 @@ final class TcpConnection
         return localMss(tcp, remoteAddress);
     }
 
-    /** The MSS announced to {@code remote}: the link MTU and path MTU minus 40 (RFC 9293 §3.7.1, RFC 879). */
+    /**
+     * The MSS our SYN or SYN-ACK announces: what we can receive, the link MTU minus 40 (RFC 9293 §3.7.1 MMS_R - 20,
+     * RFC 879). A lower path MTU learnt for the peer limits what we send, not what we receive (RFC 1191 §3), so it
+     * is not announced (Linux's advertised MSS also follows the device MTU, not a PMTU exception).
+     */
+    static int announcedMss(final Tcp tcp)
+    {
+        return tcp.ipv4.linkMtu() - 40;
+    }
+
+    /** The largest segment we may send to {@code remote}: the link MTU and path MTU minus 40 (RFC 1191). */
     static int localMss(final Tcp tcp, final int remote)
     {
         final int pmtu = tcp.ipv4.pathMtuCache().mtu(remote, tcp.ipv4.linkMtu(), tcp.clock.nanoTime());
@@ -1377,7 +1387,7 @@ final class TcpConnection
             final boolean offerWs = !isSynAck ? tcp.config.windowScaling() : wsOk;
             final boolean offerSack = !isSynAck ? tcp.config.sack() : sackOk;
             final boolean offerTs = !isSynAck ? tcp.config.timestamps() : tsOk;
-            options.mss(localMss());
+            options.mss(announcedMss(tcp));
             if (offerTs)
             {
                 if (offerSack)
@@ -1679,16 +1689,24 @@ final class TcpConnection
             return;
         }
         // what is in flight was cut for the old MSS and was lost: send it again at once in segments that fit
-        // (Linux's tcp_simple_retransmit; no congestion response, the loss was not congestion)
+        // (Linux's tcp_simple_retransmit; no congestion response, the loss was not congestion). All of it, within
+        // cwnd: it was sent before, so Nagle's rule does not hold back its last, partial segment
         rttTiming = false;
-        sndNxt = sndUna;
-        retransmit(sndUna, nowNs);
-        final int length = Math.min(mss, Math.max(0, Seq.diff(sndMax, sndUna)));
-        sndNxt = sndUna + length;
-        if (sendQueue.finSent() && sndNxt == sendQueue.finSeq() && Seq.gt(sndMax, sndNxt))
+        int seq = sndUna;
+        final long cwnd = cc == null ? mss : Math.max(mss, cc.cwnd());
+        while (Seq.lt(seq, sndMax) && Seq.diff(seq, sndUna) < cwnd)
         {
-            sndNxt++;
+            final int length = Math.min(mss, Math.min(Math.max(0, Seq.diff(sendQueue.writeEnd(), seq)),
+                Seq.diff(sndMax, seq)));
+            final boolean fin = sendQueue.finSent() && seq + length == sendQueue.finSeq();
+            if (length == 0 && !fin)
+            {
+                break;
+            }
+            retransmit(seq, nowNs);
+            seq += length + (fin ? 1 : 0);
         }
+        sndNxt = seq;
         output(nowNs);
         armRto(nowNs);
     }
@@ -1972,7 +1990,7 @@ final class TcpConnection
         into.totalRetransmits = retransmits;
         into.bytesInFlight = Math.max(0, Seq.diff(sndMax, sndUna));
         into.sndMss = mss;
-        into.rcvMss = localMss();
+        into.rcvMss = announcedMss(tcp);
         into.sndWnd = sndWnd & 0xFFFF_FFFFL;
         into.rcvWnd = Math.max(0, Seq.diff(receiveQueue.advertisedRightEdge(), receiveQueue.rcvNxt()));
         into.bytesAcked = sendQueue.bytesAcked();

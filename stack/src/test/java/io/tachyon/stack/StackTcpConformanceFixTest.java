@@ -299,6 +299,48 @@ class StackTcpConformanceFixTest
         }
     }
 
+    @Test
+    void shouldResendAWholeFlightAtOnceAfterFragmentationNeededAndAnnounceTheLinkMss()
+    {
+        try (Harness h = new Harness(dir))
+        {
+            final Object[] o = open(h, false);
+            final TcpSocket socket = (TcpSocket)o[0];
+            final int iss = (int)o[1];
+            assertEquals(1460, socket.write(new byte[1460], 0, 1460)); // Nagle on: the default
+            final List<byte[]> sent = h.exchange();
+            assertEquals(1, sent.size());
+            final List<byte[]> resent = h.exchange(icmpError(3, 4, 1200, sent.get(0)));
+            assertEquals(2, resent.size(), "1160 + 300 at once: Nagle does not hold back a retransmission");
+            assertEquals(iss + 1, seqOf(resent.get(0)));
+            assertEquals(iss + 1161, seqOf(resent.get(1)));
+            assertEquals(1160, socket.mss());
+            // a new connection from the same peer: its SYN-ACK announces what A can receive, the link MSS, while
+            // what A sends still follows the learnt path MTU (RFC 1191 §3)
+            final List<byte[]> synAck = h.exchange(synWithPort(5001));
+            assertEquals(1, synAck.size());
+            assertEquals(1460, MemorySegment.ofArray(synAck.get(0)).get(U16, 34 + 22) & 0xFFFF, "MSS option");
+        }
+    }
+
+    /** A SYN from B:{@code port} to A:80 with MSS 1460. */
+    private static byte[] synWithPort(final int port)
+    {
+        final byte[] frame = tcp(IRS, 0, TcpFlyweight.SYN, 65535, synOptions(false), NONE);
+        final MemorySegment s = MemorySegment.ofArray(frame);
+        s.set(U16, 34, (short)port);
+        s.set(U16, 34 + 16, (short)0);
+        final TcpFlyweight t = new TcpFlyweight().wrapForWrite(s, 34, frame.length - 34);
+        t.checksum(t.computeChecksum(Frames.IP_B, Frames.IP_A));
+        return frame;
+    }
+
+    private static byte[] icmpError(final int type, final int code, final int rest, final byte[] sent)
+    {
+        return Frames.ip().srcMac(Frames.MAC_GW).src(Frames.IP_GW).protocol(1)
+            .payload(Frames.icmp(type, code, rest, Frames.slice(sent, 14, 14 + 20 + 8))).frame();
+    }
+
     private static byte[] icmpError(final int type, final int code, final byte[] sent)
     {
         return Frames.ip().srcMac(Frames.MAC_GW).src(Frames.IP_GW).protocol(1)
