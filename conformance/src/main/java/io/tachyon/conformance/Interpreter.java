@@ -566,6 +566,11 @@ final class Interpreter
             }
         }
         injectedSinceListen = true;
+        if (p.flags().equals("S") && !p.absolute())
+        {
+            // a SYN opens a new connection, as packetdrill's new socket for it: its SYN-ACK's ISN is learnt again
+            localIsnKnown = false;
+        }
         final long seq = p.absolute() ? p.start() : REMOTE_ISN + p.start();
         final long ack = p.ack() < 0 ? 0 : p.absolute() ? p.ack() : localIsn + p.ack();
         final byte[] opts = encodeOptions(p.options());
@@ -633,7 +638,9 @@ final class Interpreter
         }
         final int q = 28;
         d[q] = 0x45;
-        VirtualNet.put16(d, q + 2, 40);
+        // the quoted header's total length is the quoted segment's, as the sender of the error saw it (RFC 1191 §4
+        // routers and the stack's plateau estimate read it)
+        VirtualNet.put16(d, q + 2, 40 + i.length());
         d[q + 8] = 64;
         d[q + 9] = 6;
         VirtualNet.put32(d, q + 12, VirtualNet.LOCAL);
@@ -1372,6 +1379,7 @@ final class Interpreter
                 sockets.add(k.socket);
                 remotePort = port;
                 localPortKnown = false;
+                localIsnKnown = false;
                 try
                 {
                     k.socket.connect(VirtualNet.REMOTE, port);
