@@ -1310,7 +1310,11 @@ final class TcpConnection
 
     private boolean sendData(final int seq, final int length, final boolean fin, final long nowNs)
     {
-        final int flags = TcpFlyweight.ACK | (length > 0 ? TcpFlyweight.PSH : 0) | (fin ? TcpFlyweight.FIN : 0);
+        // every write pushes, so PSH goes on the segment that carries the last buffered octet (RFC 1122 §4.2.2.2:
+        // the PSH bit is set in the last buffered segment; FreeBSD sets it when a segment empties the send buffer,
+        // Linux on the last segment of a write), also when that segment is retransmitted
+        final boolean push = length > 0 && Seq.diff(sendQueue.writeEnd(), seq + length) <= 0;
+        final int flags = TcpFlyweight.ACK | (push ? TcpFlyweight.PSH : 0) | (fin ? TcpFlyweight.FIN : 0);
         return send(seq, flags, length, false, Seq.lt(seq, sndMax), nowNs);
     }
 

@@ -323,6 +323,28 @@ class StackTcpConformanceFixTest
         }
     }
 
+    @Test
+    void shouldPushOnlyTheSegmentCarryingTheLastBufferedOctet()
+    {
+        try (Harness h = new Harness(dir))
+        {
+            final Object[] o = open(h, false);
+            final TcpSocket socket = (TcpSocket)o[0];
+            final int iss = (int)o[1];
+            socket.nodelay(true);
+            assertEquals(3000, socket.write(new byte[3000], 0, 3000));
+            final List<byte[]> sent = h.exchange();
+            assertEquals(3, sent.size());
+            assertEquals(List.of(ACK, ACK, ACK | TcpFlyweight.PSH),
+                List.of(flagsOf(sent.get(0)), flagsOf(sent.get(1)), flagsOf(sent.get(2))),
+                "RFC 1122 §4.2.2.2: PSH in the last buffered segment");
+            h.clock.advance(1_100_000_000L); // the RTO resends the first segment, still without PSH
+            final List<byte[]> again = h.exchange();
+            assertEquals(iss + 1, seqOf(again.get(0)));
+            assertEquals(ACK, flagsOf(again.get(0)));
+        }
+    }
+
     /** A SYN from B:{@code port} to A:80 with MSS 1460. */
     private static byte[] synWithPort(final int port)
     {
