@@ -103,6 +103,7 @@ final class Interpreter
         boolean linger0;
         boolean connected;
         boolean errorTaken;
+        TcpError softTaken = TcpError.NONE;
         boolean reuseaddr;
         boolean nodelay;
     }
@@ -565,6 +566,11 @@ final class Interpreter
             }
         }
         injectedSinceListen = true;
+        if (p.flags().equals("S") && !p.absolute())
+        {
+            // a SYN opens a new connection, as packetdrill's new socket for it: its SYN-ACK's ISN is learnt again
+            localIsnKnown = false;
+        }
         final long seq = p.absolute() ? p.start() : REMOTE_ISN + p.start();
         final long ack = p.ack() < 0 ? 0 : p.absolute() ? p.ack() : localIsn + p.ack();
         final byte[] opts = encodeOptions(p.options());
@@ -632,7 +638,9 @@ final class Interpreter
         }
         final int q = 28;
         d[q] = 0x45;
-        VirtualNet.put16(d, q + 2, 40);
+        // the quoted header's total length is the quoted segment's, as the sender of the error saw it (RFC 1191 §4
+        // routers and the stack's plateau estimate read it)
+        VirtualNet.put16(d, q + 2, 40 + i.length());
         d[q + 8] = 64;
         d[q + 9] = 6;
         VirtualNet.put32(d, q + 12, VirtualNet.LOCAL);
@@ -1309,18 +1317,33 @@ final class Interpreter
         {
             return null;
         }
-        final String errno = switch (k.socket.error())
+        final String errno = errnoOf(k.socket.error());
+        if (errno != null)
+        {
+            k.errorTaken = true;
+            return errno;
+        }
+        // Linux's SO_ERROR: with no hard error, the pending soft error (an ICMP error that did not abort,
+        // sk_err_soft / FreeBSD's so_error) is reported once and cleared
+        final TcpError soft = k.socket.softError();
+        if (soft == k.softTaken)
+        {
+            return null;
+        }
+        k.softTaken = soft;
+        return errnoOf(soft);
+    }
+
+    private static String errnoOf(final TcpError error)
+    {
+        return switch (error)
         {
             case REFUSED -> "ECONNREFUSED";
             case RESET -> "ECONNRESET";
             case TIMED_OUT -> "ETIMEDOUT";
+            case UNREACHABLE -> "EHOSTUNREACH";
             default -> null;
         };
-        if (errno != null)
-        {
-            k.errorTaken = true;
-        }
-        return errno;
     }
 
     private Supplier<SysResult> connect(final int line, final Syscall s)
@@ -1356,6 +1379,7 @@ final class Interpreter
                 sockets.add(k.socket);
                 remotePort = port;
                 localPortKnown = false;
+                localIsnKnown = false;
                 try
                 {
                     k.socket.connect(VirtualNet.REMOTE, port);

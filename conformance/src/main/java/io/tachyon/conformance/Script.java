@@ -119,8 +119,9 @@ record Script(Map<String, String> options, List<Event> events)
      * @param code    the code name ("" when none).
      * @param mtu     the next-hop MTU (0 when none).
      * @param start   the quoted segment's relative sequence number.
+     * @param length  the quoted segment's payload length (the quoted IPv4 total length is 40 more).
      */
-    record Icmp(boolean inbound, String type, String code, int mtu, long start) implements Action
+    record Icmp(boolean inbound, String type, String code, int mtu, long start, int length) implements Action
     {
     }
 

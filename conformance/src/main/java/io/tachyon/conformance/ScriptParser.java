@@ -264,10 +264,19 @@ final class ScriptParser
                 mtu = (int)expectNumber().value();
             }
             long start = 0;
+            int length = 0;
             if (peek().is('[') && peek(1).kind() == Kind.NUMBER && peek().line() == line)
             {
                 next();
                 start = expectNumber().value();
+                if (peek().is(':') && peek(1).kind() == Kind.NUMBER && peek(2).is('(')
+                    && peek(3).kind() == Kind.NUMBER)
+                {
+                    next();
+                    next();
+                    next();
+                    length = (int)expectNumber().value();
+                }
                 skipLine(line);
             }
             else
@@ -275,7 +284,7 @@ final class ScriptParser
                 skipLine(line);
                 return new Other("icmp packet without a quoted TCP segment");
             }
-            return new Script.Icmp(inbound, type, code, mtu, start);
+            return new Script.Icmp(inbound, type, code, mtu, start, length);
         }
         if (kind.kind() == Kind.IDENT && isNonTcp(kind.text()))
         {

@@ -224,6 +224,47 @@ class InterpreterTest
     }
 
     @Test
+    void shouldReportAnIcmpSoftErrorOnceThroughSoErrorAndAHardOneAsTheConnectError()
+    {
+        // time exceeded is a soft error (RFC 1122 §4.2.3.9): SO_ERROR shows it once, as Linux's sk_err_soft; a
+        // quote of SND.NXT (1) is outside SND.UNA =< SEQ < SND.NXT and ignored
+        final String script = """
+            0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
+            +0 fcntl(3, F_SETFL, O_RDWR|O_NONBLOCK) = 0
+            +0 connect(3, ..., ...) = -1 EINPROGRESS (Operation now in progress)
+            +0 > S 0:0(0) <...>
+            +.1 < icmp time_exceeded ttl_exceeded_in_transit [1:1(0)]
+            +0 getsockopt(3, SOL_SOCKET, SO_ERROR, [0], [4]) = 0
+            +0 < icmp time_exceeded ttl_exceeded_in_transit [0:0(0)]
+            +0 getsockopt(3, SOL_SOCKET, SO_ERROR, [EHOSTUNREACH], [4]) = 0
+            +0 getsockopt(3, SOL_SOCKET, SO_ERROR, [0], [4]) = 0
+            +0 < icmp unreachable port_unreachable [0:0(0)]
+            +0 getsockopt(3, SOL_SOCKET, SO_ERROR, [ECONNREFUSED], [4]) = 0
+            """;
+        assertEquals(Outcome.PASSED, run(script, Mode.RELAXED));
+    }
+
+    @Test
+    void shouldQuoteTheSegmentLengthInAFragNeededAndLearnEachConnectionsIsn()
+    {
+        // the quoted total length (1040) is above the reported MTU, so the stack takes 600 and resends in 560-byte
+        // segments (a quote of 40 bytes would make it guess a plateau MTU, MSS 536); the second connection's
+        // SYN-ACK has its own ISN, learnt again
+        final String script = SERVER + """
+            +0 write(4, ..., 1000) = 1000
+            +0 > P. 1:1001(1000) ack 1
+            +0 < icmp unreachable frag_needed mtu 600 [1:1001(1000)]
+            +0 > . 1:561(560) ack 1
+            +0 > P. 561:1001(440) ack 1
+            +0 < R. 1:1(0) ack 1001 win 0
+            +0 close(4) = 0
+            +0 < S 0:0(0) win 32792 <mss 1460,sackOK,nop,nop,nop,wscale 7>
+            +0 > S. 0:0(0) ack 1 <mss 1460,nop,nop,sackOK,nop,wscale 3>
+            """;
+        assertEquals(Outcome.PASSED, run(script, Mode.RELAXED));
+    }
+
+    @Test
     void shouldReportScriptsWithUnsupportedOptionsAsUnsupportedEvenWhenTheBodyDoesNotParse()
     {
         final Outcome o = run("--udp_encapsulation=tcp\n0 < S ...(0) win 1\n", Mode.EXACT);

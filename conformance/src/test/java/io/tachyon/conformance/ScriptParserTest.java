@@ -84,7 +84,7 @@ class ScriptParserTest
                            msg_flags=0}, MSG_ERRQUEUE) = -1 EAGAIN (Resource temporarily unavailable)
             """);
         final Script.Icmp icmp = assertInstanceOf(Script.Icmp.class, s.events().get(5).action());
-        assertEquals(new Script.Icmp(true, "unreachable", "frag_needed", 1200, 1), icmp);
+        assertEquals(new Script.Icmp(true, "unreachable", "frag_needed", 1200, 1, 1460), icmp);
         assertEquals("EAGAIN", ((Syscall)s.events().get(6).action()).errno());
         assertEquals(TimeKind.NONE, s.events().get(0).time().kind());
         assertInstanceOf(Script.Shell.class, s.events().get(0).action());

@@ -498,7 +498,7 @@ public final class Tcp implements TransportInput, TransportErrorListener, AutoCl
             .flags(TcpFlyweight.SYN | TcpFlyweight.ACK).window(Math.min(65_535, config.receiveBufferBytes()))
             .checksum(0).urgentPointer(0);
         final TcpOptionsWriter writer = optionsWriter.wrap(segment, at + TcpFlyweight.OPTIONS_OFFSET, optionsLength);
-        writer.mss(TcpConnection.localMss(this, remote));
+        writer.mss(TcpConnection.announcedMss(this));
         if (ts)
         {
             if (sack)

@@ -69,6 +69,9 @@ final class TcpConnection
     long tsRecentNs;
     int lastAckSent;
     boolean finReceived;
+    /** A FIN that arrived ahead of missing data (its sequence number in {@link #finAheadSeq}), acted on in order. */
+    boolean finAhead;
+    int finAheadSeq;
     boolean nodelay;
     CongestionControl cc;
     int dupAcks;
@@ -128,6 +131,7 @@ final class TcpConnection
         tsRecent = 0;
         tsRecentNs = 0;
         finReceived = false;
+        finAhead = false;
         nodelay = false;
         error = TcpError.NONE;
         softError = TcpError.NONE;
@@ -178,7 +182,17 @@ final class TcpConnection
         return localMss(tcp, remoteAddress);
     }
 
-    /** The MSS announced to {@code remote}: the link MTU and path MTU minus 40 (RFC 9293 §3.7.1, RFC 879). */
+    /**
+     * The MSS our SYN or SYN-ACK announces: what we can receive, the link MTU minus 40 (RFC 9293 §3.7.1 MMS_R - 20,
+     * RFC 879). A lower path MTU learnt for the peer limits what we send, not what we receive (RFC 1191 §3), so it
+     * is not announced (Linux's advertised MSS also follows the device MTU, not a PMTU exception).
+     */
+    static int announcedMss(final Tcp tcp)
+    {
+        return tcp.ipv4.linkMtu() - 40;
+    }
+
+    /** The largest segment we may send to {@code remote}: the link MTU and path MTU minus 40 (RFC 1191). */
     static int localMss(final Tcp tcp, final int remote)
     {
         final int pmtu = tcp.ipv4.pathMtuCache().mtu(remote, tcp.ipv4.linkMtu(), tcp.clock.nanoTime());
@@ -371,6 +385,16 @@ final class TcpConnection
 
     private void established(final long nowNs)
     {
+        if (listener != null && listener.isClosed())
+        {
+            // the listener closed during the handshake: the connection never reaches the application, so it ends
+            // from SYN-RECEIVED with <SEQ=SND.NXT><CTL=RST>, the reset a connection that no longer exists would get
+            // (Linux drops the request and resets the ACK the same way)
+            listener = null;
+            abort(nowNs);
+            release();
+            return;
+        }
         state = TcpState.ESTABLISHED;
         tcp.counters.get(TcpCounter.CURR_ESTAB).increment();
         cc = tcp.congestionControl.create(mss, Math.max(2L * mss, 2L * tcp.config.sendBufferBytes()));
@@ -379,13 +403,6 @@ final class TcpConnection
         startKeepalive(nowNs);
         if (listener != null)
         {
-            if (listener.isClosed())
-            {
-                listener = null;
-                abort(nowNs);
-                release();
-                return;
-            }
             listener.established(this);
         }
     }
@@ -449,7 +466,11 @@ final class TcpConnection
             }
             return;
         }
-        if (hasTs && TcpTimestamps.updatesTsRecent(tsval, seq, tsRecent, lastAckSent))
+        // a segment acknowledging what was never sent is discarded (RFC 9293 §3.10.7.4 fifth, RFC 5961 §5.2), so it
+        // must not move TS.Recent either: a bogus TSval would make PAWS drop the peer's next valid segments (Linux
+        // updates TS.Recent only after tcp_ack accepted the ACK)
+        if (hasTs && !(seg.ack() && !seg.rst() && Seq.gt(seg.acknowledgmentNumber(), sndMax))
+            && TcpTimestamps.updatesTsRecent(tsval, seq, tsRecent, lastAckSent))
         {
             tsRecent = tsval;
             tsRecentNs = nowNs;
@@ -588,9 +609,11 @@ final class TcpConnection
                 }
             }
         }
-        // eighth: FIN
-        if (seg.fin() && !finReceived && Seq.diff(seq + payload, receiveQueue.rcvNxt()) == 0)
+        // eighth: FIN, in order, or one that arrived before missing data which has now arrived
+        if (!finReceived && (seg.fin() && Seq.diff(seq + payload, receiveQueue.rcvNxt()) == 0
+            || finAhead && Seq.diff(finAheadSeq, receiveQueue.rcvNxt()) == 0))
         {
+            finAhead = false;
             finReceived = true;
             ackNow = true;
             switch (state)
@@ -620,6 +643,16 @@ final class TcpConnection
         else if (seg.fin())
         {
             ackNow = true;
+            // a FIN beyond a hole whose data was all queued is kept (RFC 9293 §3.10.7.4 lets a receiver drop it, as
+            // out-of-order data; Linux and FreeBSD queue it with the data), so the ACK that fills the hole covers it
+            // and the peer need not retransmit it
+            if (!finReceived && Seq.gt(seq + payload, receiveQueue.rcvNxt()) && (state == TcpState.ESTABLISHED
+                || state == TcpState.FIN_WAIT_1 || state == TcpState.FIN_WAIT_2)
+                && (payload == 0 || receiveQueue.lastOutsideWindow() == 0 && receiveQueue.lastDropped() == 0))
+            {
+                finAhead = true;
+                finAheadSeq = seq + payload;
+            }
         }
         output(nowNs);
         if (ackNow)
@@ -1036,7 +1069,9 @@ final class TcpConnection
                 tcp.counters.increment(TcpCounter.ESTAB_RESETS);
                 error = TcpError.RESET;
             }
-            case FIN_WAIT_1, FIN_WAIT_2 -> error = TcpError.RESET;
+            // RFC 9293 §3.10.7.4 only says to enter CLOSED in CLOSING and LAST-ACK; an application that shut down
+            // its side and still holds the socket learns of the reset there too, as on Linux (tcp_reset) and FreeBSD
+            case FIN_WAIT_1, FIN_WAIT_2, CLOSING, LAST_ACK -> error = TcpError.RESET;
             default ->
             {
             }
@@ -1119,9 +1154,15 @@ final class TcpConnection
         {
             return;
         }
-        if (state.synchronizedState() && state != TcpState.TIME_WAIT || state == TcpState.SYN_RECEIVED)
+        if (state == TcpState.SYN_RECEIVED)
         {
             tcp.sendControl(remoteAddress, localPort, remotePort, sndNxt, 0, TcpFlyweight.RST, 0, nowNs);
+        }
+        else if (state.synchronizedState() && state != TcpState.TIME_WAIT)
+        {
+            // <SEQ=SND.NXT><CTL=RST> (RFC 9293 §3.10.5) with the ACK and the window, and the timestamp option that
+            // RFC 7323 §3.2 says SHOULD be sent in a RST, as Linux (tcp_send_active_reset) and FreeBSD send it
+            send(sndNxt, TcpFlyweight.RST | TcpFlyweight.ACK, 0, false, false, nowNs);
         }
         if (error == TcpError.NONE)
         {
@@ -1293,7 +1334,11 @@ final class TcpConnection
 
     private boolean sendData(final int seq, final int length, final boolean fin, final long nowNs)
     {
-        final int flags = TcpFlyweight.ACK | (length > 0 ? TcpFlyweight.PSH : 0) | (fin ? TcpFlyweight.FIN : 0);
+        // every write pushes, so PSH goes on the segment that carries the last buffered octet (RFC 1122 §4.2.2.2:
+        // the PSH bit is set in the last buffered segment; FreeBSD sets it when a segment empties the send buffer,
+        // Linux on the last segment of a write), also when that segment is retransmitted
+        final boolean push = length > 0 && Seq.diff(sendQueue.writeEnd(), seq + length) <= 0;
+        final int flags = TcpFlyweight.ACK | (push ? TcpFlyweight.PSH : 0) | (fin ? TcpFlyweight.FIN : 0);
         return send(seq, flags, length, false, Seq.lt(seq, sndMax), nowNs);
     }
 
@@ -1380,7 +1425,7 @@ final class TcpConnection
             final boolean offerWs = !isSynAck ? tcp.config.windowScaling() : wsOk;
             final boolean offerSack = !isSynAck ? tcp.config.sack() : sackOk;
             final boolean offerTs = !isSynAck ? tcp.config.timestamps() : tsOk;
-            options.mss(localMss());
+            options.mss(announcedMss(tcp));
             if (offerTs)
             {
                 if (offerSack)
@@ -1641,9 +1686,10 @@ final class TcpConnection
     /**
      * An ICMP error quoting a segment of this connection whose sequence number is {@code seq}.
      * <ul>
-     *   <li>The quoted sequence number must lie in SND.UNA..SND.NXT (both ends included, as Linux: a bare ACK
-     *       carries SND.NXT; SND.NXT is the highest sent, SND.MAX here, after a go-back-N), else the message is
-     *       counted ({@link TcpCounter#OUT_OF_WINDOW_ICMPS}) and ignored (RFC 5927 §4.1).</li>
+     *   <li>The quoted sequence number must satisfy SND.UNA =&lt; SEG.SEQ &lt; SND.NXT (RFC 5927 §4.1, as FreeBSD;
+     *       SND.NXT is the highest sent, SND.MAX here, after a go-back-N): only a segment still unacknowledged can
+     *       have met the error. Else the message is counted ({@link TcpCounter#OUT_OF_WINDOW_ICMPS}) and
+     *       ignored. (Linux also takes SND.NXT itself, the sequence number of a bare ACK.)</li>
      *   <li>Fragmentation needed: the effective send MSS drops to the new path MTU - 40 (less the timestamp option),
      *       never below {@link #MIN_PMTU_MSS}; what is in flight is sent again in segments that fit.</li>
      *   <li>Hard errors (destination unreachable: protocol 2, port 3, administratively prohibited 9, 10, 13) end a
@@ -1662,7 +1708,7 @@ final class TcpConnection
         {
             return false;
         }
-        if (!Seq.between(sndUna, seq, sndMax))
+        if (!Seq.betweenClosedOpen(sndUna, seq, sndMax))
         {
             tcp.counters.increment(TcpCounter.OUT_OF_WINDOW_ICMPS);
             return false;
@@ -1706,16 +1752,24 @@ final class TcpConnection
             return;
         }
         // what is in flight was cut for the old MSS and was lost: send it again at once in segments that fit
-        // (Linux's tcp_simple_retransmit; no congestion response, the loss was not congestion)
+        // (Linux's tcp_simple_retransmit; no congestion response, the loss was not congestion). All of it, within
+        // cwnd: it was sent before, so Nagle's rule does not hold back its last, partial segment
         rttTiming = false;
-        sndNxt = sndUna;
-        retransmit(sndUna, nowNs);
-        final int length = Math.min(mss, Math.max(0, Seq.diff(sndMax, sndUna)));
-        sndNxt = sndUna + length;
-        if (sendQueue.finSent() && sndNxt == sendQueue.finSeq() && Seq.gt(sndMax, sndNxt))
+        int seq = sndUna;
+        final long cwnd = cc == null ? mss : Math.max(mss, cc.cwnd());
+        while (Seq.lt(seq, sndMax) && Seq.diff(seq, sndUna) < cwnd)
         {
-            sndNxt++;
+            final int length = Math.min(mss, Math.min(Math.max(0, Seq.diff(sendQueue.writeEnd(), seq)),
+                Seq.diff(sndMax, seq)));
+            final boolean fin = sendQueue.finSent() && seq + length == sendQueue.finSeq();
+            if (length == 0 && !fin)
+            {
+                break;
+            }
+            retransmit(seq, nowNs);
+            seq += length + (fin ? 1 : 0);
         }
+        sndNxt = seq;
         output(nowNs);
         armRto(nowNs);
     }
@@ -2002,7 +2056,7 @@ final class TcpConnection
         into.totalRetransmits = retransmits;
         into.bytesInFlight = Math.max(0, Seq.diff(sndMax, sndUna));
         into.sndMss = mss;
-        into.rcvMss = localMss();
+        into.rcvMss = announcedMss(tcp);
         into.sndWnd = sndWnd & 0xFFFF_FFFFL;
         into.rcvWnd = Math.max(0, Seq.diff(receiveQueue.advertisedRightEdge(), receiveQueue.rcvNxt()));
         into.bytesAcked = sendQueue.bytesAcked();

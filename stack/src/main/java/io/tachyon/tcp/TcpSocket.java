@@ -353,20 +353,37 @@ public final class TcpSocket implements AutoCloseable
         {
             return c.finReceived && c.receiveQueue.readable() == 0 ? -1 : 0;
         }
-        // receiver window update (RFC 9293 §3.8.6.2.2): announce once the window grew by min(RCV.BUFF/2, MSS)
-        if (c.state.synchronizedState() && !c.finReceived)
+        // receiver window update: receiveWindow() grows only by min(RCV.BUFF/2, MSS) or more (RFC 9293 §3.8.6.2.2,
+        // receiver SWS avoidance), and a pure ACK announces the growth only when it matters to the sender, so reading
+        // a little from a roomy window sends no extra ACK
+        if (c.state.synchronizedState() && !c.finReceived && windowUpdateWorthAnAck(c.receiveQueue, c.mss))
         {
-            final ReceiveQueue q = c.receiveQueue;
-            final int advertised = Math.max(0, Seq.diff(q.advertisedRightEdge(), q.rcvNxt()));
-            // ...and only when the advertised window had shrunk to half the buffer or less and at least doubles
-            // (as Linux's tcp_cleanup_rbuf): a reader keeping up must not turn every segment into a window update
-            if (q.receiveWindow() - advertised >= Math.min(q.capacity() / 2, c.mss)
-                && 2L * advertised <= q.capacity() && q.receiveWindow() >= 2L * advertised)
-            {
-                c.sendAck(tcp.clock.nanoTime());
-            }
+            c.sendAck(tcp.clock.nanoTime());
         }
         return n;
+    }
+
+    /**
+     * Whether a read grew the receive window enough to announce it at once: the window the peer knows fell to half
+     * the largest or less and the new one is at least twice as large (Linux's {@code tcp_cleanup_rbuf}), or the
+     * growth is at least two segments and large against the buffer, or half the buffer (FreeBSD's
+     * {@code tcp_output}).
+     */
+    static boolean windowUpdateWorthAnAck(final ReceiveQueue q, final int mss)
+    {
+        final long advertised = Math.max(0, Seq.diff(q.advertisedRightEdge(), q.rcvNxt()));
+        final long window = q.receiveWindow();
+        if (window <= advertised)
+        {
+            return false;
+        }
+        final long largest = Math.min(q.limit(), 65_535L << q.windowShift());
+        final long growth = window - advertised;
+        final long buffer = q.limit();
+        return 2 * advertised <= largest && window >= 2 * advertised
+            || growth >= 2L * mss && (4 * growth >= buffer || 8 * window <= buffer || buffer <= 8L * mss
+                || growth >= largest)
+            || 2 * growth >= buffer;
     }
 
     /**
