@@ -3,8 +3,9 @@
  */
 module io.tachyon.tools
 {
-    requires io.tachyon.stack;
+    requires transitive io.tachyon.stack;
     requires io.tachyon.driver.afxdp;
 
     exports io.tachyon.tools;
+    exports io.tachyon.tools.http;
 }
