@@ -472,6 +472,10 @@ public final class VethDemo
             + t + " " + options.tcpPort()).output().contains(tcpMessage)));
         plan.add(new Step("Linux fetches a page: curl -sS " + url + "/", "curl",
             () -> linux(15, "curl", "-sS", "--max-time", "10", url + "/").output().contains("Tachyon")));
+        plan.add(new Step("Linux fetches /hello twice on one kept-alive connection: curl -sS -w 'new connections:"
+            + " %{num_connects}\\n' " + url + "/hello " + url + "/hello", "curl", () -> linux(15, "curl", "-sS",
+            "--max-time", "10", "-w", "new connections: %{num_connects}\n", url + "/hello", url + "/hello")
+            .output().contains("new connections: 1\nhello\nnew connections: 0")));
         plan.add(new Step("Linux asks for a missing page: curl -sS -w 'HTTP %{http_code}\\n' " + url + "/nope",
             "curl", () -> linux(15, "curl", "-sS", "--max-time", "10", "-w", "HTTP %{http_code}\\n", url + "/nope")
             .output().contains("HTTP 404")));
