@@ -798,12 +798,17 @@ public final class VethDemo
         abstract String report();
     }
 
+    /** A job handed to the stack thread and where its report goes. */
+    private record Submitted(Job job, CompletableFuture<String> result)
+    {
+    }
+
     /** The stack thread: the stack, the services, and the jobs of the main thread. */
     private static final class Runner implements Runnable
     {
         private final Stack stack;
         private final Options options;
-        private final ConcurrentLinkedQueue<Object[]> jobs = new ConcurrentLinkedQueue<>();
+        private final ConcurrentLinkedQueue<Submitted> jobs = new ConcurrentLinkedQueue<>();
         volatile boolean running = true;
         volatile boolean idleBackOff;
         volatile Throwable failure;
@@ -817,12 +822,11 @@ public final class VethDemo
         CompletableFuture<String> submit(final Job job)
         {
             final CompletableFuture<String> result = new CompletableFuture<>();
-            jobs.add(new Object[] {job, result});
+            jobs.add(new Submitted(job, result));
             return result;
         }
 
         @Override
-        @SuppressWarnings("unchecked")
         public void run()
         {
             final UdpEcho udp = new UdpEcho(stack.openUdpSocket().bind(options.udpPort()));
@@ -833,7 +837,7 @@ public final class VethDemo
                 + "Before this one, this server answered " + http.requests() + " requests with " + http.bodyBytes()
                 + " body bytes.\n");
             http.page("/hello", "text/plain; charset=utf-8", () -> "hello\n");
-            Object[] current = null;
+            Submitted current = null;
             long lastWork = CLOCK.nanoTime();
             try
             {
@@ -849,10 +853,9 @@ public final class VethDemo
                     }
                     if (current != null)
                     {
-                        final Job job = (Job) current[0];
-                        if (job.step(stack, stack.nowNs()))
+                        if (current.job().step(stack, stack.nowNs()))
                         {
-                            ((CompletableFuture<String>) current[1]).complete(job.report());
+                            current.result().complete(current.job().report());
                             current = null;
                         }
                         worked = true;
@@ -873,7 +876,7 @@ public final class VethDemo
                 failure = e;
                 if (current != null)
                 {
-                    ((CompletableFuture<String>) current[1]).completeExceptionally(e);
+                    current.result().completeExceptionally(e);
                 }
             }
             finally
