@@ -1,5 +1,6 @@
 package io.tachyon.bench;
 
+import io.tachyon.driver.DriverException;
 import io.tachyon.driver.afxdp.AfXdpConfig;
 import io.tachyon.driver.afxdp.AfXdpDriver;
 import io.tachyon.ipv4.Ipv4Address;
@@ -141,7 +142,14 @@ public class VethRttBenchmark
         }
         if (tachyon)
         {
-            setUpTachyon();
+            try
+            {
+                setUpTachyon();
+            }
+            catch (final DriverException e)
+            {
+                throw new IllegalStateException("skipped: AF_XDP is not usable here (" + e.getMessage() + ")", e);
+            }
         }
         else
         {

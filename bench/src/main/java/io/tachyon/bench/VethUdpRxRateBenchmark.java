@@ -1,5 +1,6 @@
 package io.tachyon.bench;
 
+import io.tachyon.driver.DriverException;
 import io.tachyon.driver.afxdp.AfXdpConfig;
 import io.tachyon.driver.afxdp.AfXdpDriver;
 import io.tachyon.ipv4.Ipv4Address;
@@ -104,6 +105,21 @@ public class VethUdpRxRateBenchmark
         }
         lab = VethLab.create(false);
         counters = Files.createTempDirectory("tachyon-bench-rx");
+        try
+        {
+            setUpDrivers();
+        }
+        catch (final DriverException e)
+        {
+            throw new IllegalStateException("skipped: AF_XDP is not usable here (" + e.getMessage() + ")", e);
+        }
+        receive();
+        startNs = System.nanoTime();
+        received = 0;
+    }
+
+    private void setUpDrivers() throws IOException
+    {
         final int receiverAddress = Ipv4Address.parse(lab.addressA);
         final int generatorAddress = Ipv4Address.parse(lab.addressB);
         switch (receiver)
@@ -139,9 +155,6 @@ public class VethUdpRxRateBenchmark
         generatorThread = new Thread(() -> generate(out), "veth-udp-generator");
         generatorThread.setDaemon(true);
         generatorThread.start();
-        receive();
-        startNs = System.nanoTime();
-        received = 0;
     }
 
     /** The generator thread: sends bursts as long as the driver takes them. */
