@@ -59,8 +59,8 @@ public final class VethDemo
     /** Linux's address in the namespace. */
     static final String LINUX_TEXT = "10.99.0.2";
     private static final String USAGE = "usage: ./tachyon demo [--keep] [--in-process] [--udp-port N] [--tcp-port N]"
-        + " [--http-port N] [--download-mib N] [--counters DIR] [--no-install]  (options of the in-process demo"
-        + " go after --in-process)";
+        + " [--http-port N] [--download-mib N] [--counters DIR] [--capture FILE] [--no-install]  (options of the"
+        + " in-process demo go after --in-process)";
     private static final int TACHYON_IP = Ipv4Address.parse(TACHYON_TEXT);
     private static final int LINUX_IP = Ipv4Address.parse(LINUX_TEXT);
     private static final int LINUX_ECHO_PORT = 9007;
@@ -245,6 +245,12 @@ public final class VethDemo
                     counters = Path.of(value(args, ++i, "--counters"));
                     rest.add("--counters");
                     rest.add(counters.toString());
+                }
+                case "--capture" ->
+                {
+                    // only the in-process demo records a capture
+                    rest.add("--capture");
+                    rest.add(value(args, ++i, "--capture"));
                 }
                 default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'");
             }

@@ -45,19 +45,22 @@ class VethDemoTest
     @Test
     void shouldSayWhyInOneLineAndRunTheInProcessDemoWhenTheVethDemoCannotRun()
     {
-        final Run r = run("not running as root (test)", "--counters", dir.toString());
+        final Run r = run("not running as root (test)", "--counters", dir.toString(), "--capture",
+            dir.resolve("demo.pcapng").toString());
         assertEquals(0, r.status(), r.err());
         final String first = r.out().lines().findFirst().orElseThrow();
         assertEquals("tachyon demo: not running as root (test), so the AF_XDP demo against Linux cannot run here;"
             + " running the in-process demo instead.", first);
         assertTrue(r.out().contains("Tachyon demo: two Tachyon stacks on 10.0.0.0/24"), r.out());
         assertTrue(r.out().contains("3. UDP echo"), r.out());
+        assertTrue(Files.exists(dir.resolve("demo.pcapng")), "the in-process demo got --capture");
     }
 
     @Test
     void shouldRunTheInProcessDemoWithItsOwnOptionsAfterInProcess()
     {
-        final Run r = run(null, "--in-process", "--frames", "200", "--pings", "5", "--counters", dir.toString());
+        final Run r = run(null, "--in-process", "--frames", "200", "--pings", "5", "--counters", dir.toString(),
+            "--capture", dir.resolve("p.pcapng").toString());
         assertEquals(0, r.status(), r.err());
         assertTrue(r.out().startsWith("Tachyon demo: two Tachyon stacks"), r.out());
         assertTrue(r.out().contains("A sent 200 datagrams"), r.out());
