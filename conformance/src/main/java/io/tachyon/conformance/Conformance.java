@@ -1,12 +1,13 @@
 package io.tachyon.conformance;
 
 /**
- * Facts about the conformance module. The packetdrill interpreter and replay comparison are not implemented yet.
+ * Facts about the conformance module: the in-process packetdrill interpreter ({@link ConformanceMain},
+ * {@link Corpus}).
  */
 public final class Conformance
 {
     /** What this module offers today. */
-    public static final String STATUS = "conformance: not implemented yet";
+    public static final String STATUS = "conformance: packetdrill interpreter (./tachyon conformance)";
 
     private Conformance()
     {

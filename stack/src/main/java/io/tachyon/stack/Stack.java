@@ -59,6 +59,9 @@ import io.tachyon.udp.UdpTimeoutException;
  *       replies); datagrams for a {@link UdpChannel} are copied into its receive ring;</li>
  *   <li>the {@link UdpChannel}s ({@link Udp#pollChannels}): up to each channel's burst of datagrams from its send
  *       ring is sent, and channels closed by other threads are released;</li>
+ *   <li>the {@link io.tachyon.tcp.TcpChannel}s ({@link Tcp#pollChannels}): bytes move from each send ring into its
+ *       socket and from the socket into the receive ring when it has room; shutdowns and closes asked by other
+ *       threads are carried out;</li>
  *   <li>timers: the {@link TimerWheel} (reassembly expiry, counters sync), ARP's timers
  *       ({@link Arp#nextDeadlineNs()}), error handlers of sockets whose next hop failed (deferred out of ARP), and
  *       IGMP's ({@link Igmp#nextDeadlineNs()}: report retransmissions and query responses);</li>
@@ -76,8 +79,9 @@ import io.tachyon.udp.UdpTimeoutException;
  *       {@link #requestClose()}, {@link #isClosed()}, {@link #lastError()}, {@link #config()}, {@link #counters()}
  *       (reading counters), and all of a {@link UdpChannel} as its javadoc says (sends from any thread, receives
  *       from one thread at a time).</li>
- *   <li>Any thread except the stack thread (they wait for it): {@link #openUdpChannel(int, int)} and
- *       {@link #openUdpChannel(UdpChannelConfig)}.</li>
+ *   <li>Any thread except the stack thread (they wait for it): {@link #openUdpChannel(int, int)},
+ *       {@link #openUdpChannel(UdpChannelConfig)}, {@link #openTcpChannel} and {@link #openTcpServerChannel}; then
+ *       a {@link io.tachyon.tcp.TcpChannel} and {@link io.tachyon.tcp.TcpServerChannel} as their javadoc says.</li>
  *   <li>The stack thread only (the thread calling {@code doWork}, or code running inside it: handlers,
  *       commands): everything else, including all of {@link UdpSocket}, {@link Icmp#ping}, {@link #close()}
  *       (or after the runner has stopped), and the components returned by the accessors.</li>
@@ -411,7 +415,7 @@ public final class Stack implements Agent, AutoCloseable
     {
         try
         {
-            return udp.pollChannels(now);
+            return udp.pollChannels(now) + tcp.pollChannels(now);
         }
         catch (final RuntimeException ex)
         {
@@ -946,5 +950,137 @@ public final class Stack implements Agent, AutoCloseable
     public String toString()
     {
         return "Stack[" + config + (closed ? " closed" : "") + "]";
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // TCP channels (issue 4): the blocking TCP API for other threads
+    // ------------------------------------------------------------------------------------------------------------
+
+    /**
+     * Connects a {@link io.tachyon.tcp.TcpChannel} (the blocking, cross-thread TCP API) and waits until the
+     * connection is established, at most {@link io.tachyon.tcp.TcpChannelConfig#timeoutNs()} by its wait clock. Any
+     * thread except the stack thread.
+     *
+     * @param address the remote address.
+     * @param port    the remote port.
+     * @param channelConfig the channel's settings.
+     * @return the connected channel.
+     * @throws io.tachyon.tcp.TcpException        when the connection was refused, reset or timed out.
+     * @throws io.tachyon.tcp.TcpTimeoutException when the stack did not open or establish it in time.
+     * @throws IllegalStateException              on the stack thread, when the stack is closed or its command
+     *                                            queue is full, or as {@code Tcp.openChannel}.
+     * @throws IllegalArgumentException           for a bad port or an address without a route.
+     */
+    public io.tachyon.tcp.TcpChannel openTcpChannel(final int address, final int port,
+        final io.tachyon.tcp.TcpChannelConfig channelConfig)
+    {
+        Objects.requireNonNull(channelConfig, "channelConfig");
+        final CompletableFuture<io.tachyon.tcp.TcpChannel> future = new CompletableFuture<>();
+        final io.tachyon.tcp.TcpChannel channel = awaitOpen(channelConfig, future, "TCP channel to "
+            + io.tachyon.ipv4.Ipv4Address.toString(address) + ":" + port, (stack, now) ->
+            {
+                if (future.isDone())
+                {
+                    return;
+                }
+                try
+                {
+                    final io.tachyon.tcp.TcpChannel opened = stack.tcp.openChannel(address, port, channelConfig);
+                    if (!future.complete(opened))
+                    {
+                        opened.close();
+                    }
+                }
+                catch (final RuntimeException ex)
+                {
+                    future.completeExceptionally(ex);
+                }
+            });
+        return channel.awaitConnected();
+    }
+
+    /**
+     * Opens a {@link io.tachyon.tcp.TcpServerChannel} (a listener whose connections become channels), waiting until
+     * the stack thread has opened it. Any thread except the stack thread.
+     *
+     * @param port          the local port.
+     * @param backlog       the listener's backlog and accept queue size.
+     * @param channelConfig the settings of the accepted channels (and the wait of this call).
+     * @return the listening server channel.
+     * @throws io.tachyon.tcp.TcpTimeoutException when the stack did not open it in time.
+     * @throws IllegalStateException              on the stack thread, when the stack is closed or its command
+     *                                            queue is full, or as {@code Tcp.listen} (port in use).
+     * @throws IllegalArgumentException           for a bad port or backlog.
+     */
+    public io.tachyon.tcp.TcpServerChannel openTcpServerChannel(final int port, final int backlog,
+        final io.tachyon.tcp.TcpChannelConfig channelConfig)
+    {
+        Objects.requireNonNull(channelConfig, "channelConfig");
+        final CompletableFuture<io.tachyon.tcp.TcpServerChannel> future = new CompletableFuture<>();
+        return awaitOpen(channelConfig, future, "TCP server channel on port " + port, (stack, now) ->
+        {
+            if (future.isDone())
+            {
+                return;
+            }
+            try
+            {
+                final io.tachyon.tcp.TcpServerChannel opened = stack.tcp.openServerChannel(port, backlog,
+                    channelConfig);
+                if (!future.complete(opened))
+                {
+                    opened.close();
+                }
+            }
+            catch (final RuntimeException ex)
+            {
+                future.completeExceptionally(ex);
+            }
+        });
+    }
+
+    private <T> T awaitOpen(final io.tachyon.tcp.TcpChannelConfig channelConfig, final CompletableFuture<T> future,
+        final String what, final StackCommand command)
+    {
+        checkOpen();
+        if (Thread.currentThread() == stackThread)
+        {
+            throw new IllegalStateException("opening a " + what + " waits for the stack thread of stack "
+                + config.name() + ": call it from another thread, or use tcp() on the stack thread");
+        }
+        if (!commands.offer(command))
+        {
+            throw new IllegalStateException("the command queue of stack " + config.name() + " is full ("
+                + commands.capacity() + " commands)");
+        }
+        final Clock waitClock = channelConfig.waitClock() != null ? channelConfig.waitClock() : clock;
+        final long deadline = waitClock.nanoTime() + channelConfig.timeoutNs();
+        final BackoffIdleStrategy idle = new BackoffIdleStrategy(100, 100, 1_000L, 100_000L);
+        while (!future.isDone())
+        {
+            if (closed || waitClock.nanoTime() - deadline >= 0)
+            {
+                if (future.cancel(false))
+                {
+                    throw closed ? new IllegalStateException("stack " + config.name() + " closed while opening a "
+                        + what) : new io.tachyon.tcp.TcpTimeoutException("stack " + config.name() + " did not open "
+                        + what + " within " + channelConfig.timeoutNs() + " ns: is its duty cycle running?");
+                }
+                break;
+            }
+            idle.idle();
+        }
+        try
+        {
+            return future.join();
+        }
+        catch (final CompletionException ex)
+        {
+            if (ex.getCause() instanceof RuntimeException cause)
+            {
+                throw cause;
+            }
+            throw ex;
+        }
     }
 }

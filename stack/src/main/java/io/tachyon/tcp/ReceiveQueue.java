@@ -2,6 +2,7 @@ package io.tachyon.tcp;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 
@@ -103,6 +104,7 @@ public final class ReceiveQueue implements AutoCloseable
     private long outsideWindowBytes;
     private long droppedBytes;
     private long bytesRead;
+    private int limit;
 
     /**
      * Allocates the receive buffer and the interval list; the queue starts {@link #open open} at sequence number 0,
@@ -123,6 +125,7 @@ public final class ReceiveQueue implements AutoCloseable
             throw new IllegalArgumentException("maxOutOfOrderBlocks must be 1..65536: " + maxOutOfOrderBlocks);
         }
         this.capacity = capacity;
+        this.limit = capacity;
         this.maxBlocks = maxOutOfOrderBlocks;
         this.arena = Arena.ofShared();
         this.ring = arena.allocate(capacity, 64);
@@ -427,7 +430,7 @@ public final class ReceiveQueue implements AutoCloseable
      */
     public int freeSpace()
     {
-        return (int)(capacity - (rcvNxtPos - readPos));
+        return (int)Math.max(0, limit - (rcvNxtPos - readPos));
     }
 
     /**
@@ -441,7 +444,7 @@ public final class ReceiveQueue implements AutoCloseable
         final long maxWindow = 65_535L << windowShift;
         final long available = Math.min(freeSpace(), maxWindow);
         final long current = Math.max(0, advertisedEdgePos - rcvNxtPos);
-        final long threshold = Math.min(capacity / 2, mss);
+        final long threshold = Math.min(limit / 2, mss);
         final long window = available - current >= threshold ? available : current;
         final long unit = 1L << windowShift;
         long aligned = window & -unit;
@@ -759,5 +762,131 @@ public final class ReceiveQueue implements AutoCloseable
     public void close()
     {
         arena.close();
+    }
+
+    /**
+     * Limits the window to less than the capacity (a socket's SO_RCVBUF): {@link #freeSpace()} and so the advertised
+     * window follow it (the right edge never moves left, so a lower limit takes effect as data is read).
+     *
+     * @param bytes the limit, 1 to {@link #capacity()}.
+     * @throws IllegalArgumentException naming the bad value.
+     */
+    public void limit(final int bytes)
+    {
+        if (bytes < 1 || bytes > capacity)
+        {
+            throw new IllegalArgumentException("receive buffer limit must be 1.." + capacity + ": " + bytes);
+        }
+        limit = bytes;
+    }
+
+    /**
+     * The limit of {@link #limit(int)}.
+     *
+     * @return bytes, the capacity unless limited.
+     */
+    public int limit()
+    {
+        return limit;
+    }
+
+    /**
+     * Accepts {@code length} in-order bytes at RCV.NXT that the application consumed straight from the frame: RCV.NXT
+     * and the read point move together, nothing is copied. Only when nothing is readable and nothing is held out of
+     * order.
+     *
+     * @param length bytes, at least 0.
+     * @throws IllegalStateException when data is queued.
+     */
+    public void skip(final int length)
+    {
+        if (readable() != 0 || blockCount != 0)
+        {
+            throw new IllegalStateException("skip with " + readable() + " bytes readable and " + blockCount
+                + " out-of-order blocks");
+        }
+        lastInOrder = length;
+        lastOutOfOrder = 0;
+        lastDuplicate = 0;
+        lastOutside = 0;
+        lastDropped = 0;
+        dsackPending = false;
+        segmentsOffered++;
+        rcvNxtPos += length;
+        readPos += length;
+        rcvNxt += length;
+        bytesInOrder += length;
+        bytesRead += length;
+    }
+
+    /**
+     * Readable bytes lying contiguously in the ring from the read point (the first part when they wrap).
+     *
+     * @return bytes, at most {@link #readable()}.
+     */
+    int contiguousReadable()
+    {
+        final int index = (int)(readPos % capacity);
+        return Math.min(readable(), capacity - index);
+    }
+
+    /**
+     * Where the read point lies in {@link #ring()}.
+     *
+     * @return the offset.
+     */
+    long readOffset()
+    {
+        return readPos % capacity;
+    }
+
+    /**
+     * The ring's memory (for the zero-copy callback API).
+     *
+     * @return the ring.
+     */
+    MemorySegment ring()
+    {
+        return ring;
+    }
+
+    /**
+     * Releases bytes the application consumed in place (from {@link #ring()} at {@link #readOffset()}).
+     *
+     * @param length bytes, at most {@link #readable()}.
+     */
+    void consume(final int length)
+    {
+        if (length < 0 || length > readable())
+        {
+            throw new IllegalArgumentException("consume " + length + " of " + readable() + " readable bytes");
+        }
+        readPos += length;
+        bytesRead += length;
+    }
+
+    /**
+     * Moves readable bytes into an array (no view object is created, so nothing allocates).
+     *
+     * @param dst    destination array.
+     * @param offset where to write in {@code dst}.
+     * @param length most bytes wanted, at least 0.
+     * @return bytes copied: min(length, readable()).
+     * @throws IndexOutOfBoundsException when the range is outside {@code dst}.
+     */
+    public int read(final byte[] dst, final int offset, final int length)
+    {
+        Objects.checkFromIndexSize(offset, length, dst.length);
+        final int n = Math.min(length, readable());
+        final int index = (int)(readPos % capacity);
+        final int first = Math.min(n, capacity - index);
+        MemorySegment.copy(ring, ValueLayout.JAVA_BYTE, index, dst, offset, first);
+        if (n > first)
+        {
+            MemorySegment.copy(ring, ValueLayout.JAVA_BYTE, 0, dst, offset + first, n - first);
+        }
+        readPos += n;
+        bytesRead += n;
+        return n;
     }
 }

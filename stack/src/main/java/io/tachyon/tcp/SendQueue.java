@@ -2,6 +2,7 @@ package io.tachyon.tcp;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 
@@ -43,6 +44,7 @@ public final class SendQueue implements AutoCloseable
     private long bytesWritten;
     private long bytesAcked;
     private long acksIgnored;
+    private int limit;
 
     /**
      * Allocates the send buffer; the queue starts open at sequence number 0.
@@ -57,6 +59,7 @@ public final class SendQueue implements AutoCloseable
             throw new IllegalArgumentException("capacity must be 1.." + MAX_CAPACITY + ": " + capacity);
         }
         this.capacity = capacity;
+        this.limit = capacity;
         this.arena = Arena.ofShared();
         this.ring = arena.allocate(capacity, 64);
         this.ringBuffer = ring.asByteBuffer();
@@ -332,7 +335,7 @@ public final class SendQueue implements AutoCloseable
      */
     public int writable()
     {
-        return (int)(capacity - (writePos - unaPos));
+        return (int)Math.max(0, limit - (writePos - unaPos));
     }
 
     /**
@@ -410,5 +413,68 @@ public final class SendQueue implements AutoCloseable
     public void close()
     {
         arena.close();
+    }
+
+    /**
+     * Limits the bytes buffered to less than the capacity (a socket's SO_SNDBUF); {@link #writable()} follows it.
+     * Bytes already buffered stay.
+     *
+     * @param bytes the limit, 1 to {@link #capacity()}.
+     * @throws IllegalArgumentException naming the bad value.
+     */
+    public void limit(final int bytes)
+    {
+        if (bytes < 1 || bytes > capacity)
+        {
+            throw new IllegalArgumentException("send buffer limit must be 1.." + capacity + ": " + bytes);
+        }
+        limit = bytes;
+    }
+
+    /**
+     * The limit of {@link #limit(int)}.
+     *
+     * @return bytes, the capacity unless limited.
+     */
+    public int limit()
+    {
+        return limit;
+    }
+
+    /**
+     * The memory of the ring (for the zero-copy views of the socket API).
+     *
+     * @return the ring.
+     */
+    MemorySegment ring()
+    {
+        return ring;
+    }
+
+    /**
+     * Appends application data from an array, as much as fits (no view object is created, so nothing allocates).
+     *
+     * @param src    source array.
+     * @param offset where the data starts.
+     * @param length bytes offered, at least 0.
+     * @return bytes taken: min(length, writable()).
+     * @throws IndexOutOfBoundsException when the range is outside {@code src}.
+     * @throws IllegalStateException     after {@link #queueFin()}.
+     */
+    public int write(final byte[] src, final int offset, final int length)
+    {
+        Objects.checkFromIndexSize(offset, length, src.length);
+        checkOpenForWrites();
+        final int n = Math.min(length, writable());
+        final int index = (int)(writePos % capacity);
+        final int first = Math.min(n, capacity - index);
+        MemorySegment.copy(src, offset, ring, ValueLayout.JAVA_BYTE, index, first);
+        if (n > first)
+        {
+            MemorySegment.copy(src, offset + first, ring, ValueLayout.JAVA_BYTE, 0, n - first);
+        }
+        writePos += n;
+        bytesWritten += n;
+        return n;
     }
 }

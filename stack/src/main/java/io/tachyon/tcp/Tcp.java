@@ -679,7 +679,164 @@ public final class Tcp implements TransportInput, TransportErrorListener, AutoCl
         {
             pool[i].destroy();
         }
+        closeChannels();
         connections.clear();
         listeners.clear();
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Socket API (issue 4): explicit local ports, SO_REUSEADDR, the cross-thread channels
+    // ------------------------------------------------------------------------------------------------------------
+
+    /** Throws when a socket may not bind the port: a listener has it, or (without reuse) a connection uses it. */
+    void checkBindable(final int port, final boolean reuseAddress)
+    {
+        checkOpen();
+        if (listeners.containsKey(port))
+        {
+            throw new IllegalStateException("TCP port " + port + " has a listener (EADDRINUSE)");
+        }
+        if (!reuseAddress)
+        {
+            for (int i = 0; i < created; i++)
+            {
+                final TcpConnection c = pool[i];
+                if (c.state != TcpState.CLOSED && c.localPort == port)
+                {
+                    throw new IllegalStateException("TCP port " + port + " is in use by a connection in " + c.state
+                        + " (EADDRINUSE; set reuseAddress to bind it anyway)");
+                }
+            }
+        }
+    }
+
+    /** An active open from a bound local port: fails when the 4-tuple is in use (TIME-WAIT included). */
+    TcpConnection connectFrom(final TcpSocket socket, final int localPort, final int remoteAddress,
+        final int remotePort, final long nowNs)
+    {
+        checkOpen();
+        if (remotePort < 1 || remotePort > 65_535)
+        {
+            throw new IllegalArgumentException("remote port must be 1..65535: " + remotePort);
+        }
+        if (ipv4.nextHop(remoteAddress) == 0 || !ipv4.isUnicastPeer(remoteAddress))
+        {
+            throw new IllegalArgumentException("no unicast route to " + io.tachyon.ipv4.Ipv4Address.toString(
+                remoteAddress));
+        }
+        if (listeners.containsKey(localPort))
+        {
+            throw new IllegalStateException("TCP port " + localPort + " has a listener (EADDRINUSE)");
+        }
+        final TcpConnection existing = connections.get(key(remoteAddress, remotePort, localPort));
+        if (existing != null)
+        {
+            throw new IllegalStateException("the connection " + localPort + " -> "
+                + io.tachyon.ipv4.Ipv4Address.toString(remoteAddress) + ":" + remotePort + " exists in "
+                + existing.state + " (EADDRNOTAVAIL)");
+        }
+        final TcpConnection connection = allocate();
+        if (connection == null)
+        {
+            throw new IllegalStateException("all " + pool.length + " TCP connections are in use");
+        }
+        connection.activeOpen(socket, localPort, remoteAddress, remotePort, nowNs);
+        return connection;
+    }
+
+    private TcpPollable[] pollables = new TcpPollable[8];
+    private int pollableCount;
+
+    /** Registers a channel the stack serves in every duty cycle ({@link #pollChannels}). Stack thread. */
+    void register(final TcpPollable pollable)
+    {
+        if (pollableCount == pollables.length)
+        {
+            pollables = java.util.Arrays.copyOf(pollables, pollableCount * 2);
+        }
+        pollables[pollableCount++] = pollable;
+    }
+
+    /**
+     * The stack's part of the TCP channels, once per duty cycle: moves bytes between each channel's rings and its
+     * socket, carries out shutdowns and closes asked by other threads, and forgets channels that are done. Stack
+     * thread.
+     *
+     * @param nowNs the time.
+     * @return the work done.
+     */
+    public int pollChannels(final long nowNs)
+    {
+        int work = 0;
+        for (int i = pollableCount - 1; i >= 0; i--)
+        {
+            final TcpPollable pollable = pollables[i];
+            work += pollable.poll(nowNs);
+            if (pollable.done())
+            {
+                pollables[i] = pollables[--pollableCount];
+                pollables[pollableCount] = null;
+            }
+        }
+        return work;
+    }
+
+    /**
+     * TCP channels (and server channels) the stack serves.
+     *
+     * @return the count.
+     */
+    public int openChannels()
+    {
+        return pollableCount;
+    }
+
+    /**
+     * Opens a {@link TcpChannel}: a socket with the channel's options connecting to the peer. Stack thread (other
+     * threads use {@code Stack.openTcpChannel}).
+     *
+     * @param address the remote address.
+     * @param port    the remote port.
+     * @param config  the channel's settings.
+     * @return the channel, connecting; the stack serves it in every duty cycle.
+     */
+    public TcpChannel openChannel(final int address, final int port, final TcpChannelConfig config)
+    {
+        checkOpen();
+        final TcpSocket socket = open();
+        config.applyTo(socket);
+        socket.connect(address, port);
+        final TcpChannel channel = new TcpChannel(this, socket, config);
+        register(channel.poller());
+        return channel;
+    }
+
+    /**
+     * Opens a {@link TcpServerChannel}: a listener whose connections become {@link TcpChannel}s. Stack thread (other
+     * threads use {@code Stack.openTcpServerChannel}).
+     *
+     * @param port    the local port.
+     * @param backlog the listener's backlog, and the most accepted channels waiting for {@code accept}.
+     * @param config  the settings of the accepted channels.
+     * @return the server channel; the stack serves it in every duty cycle.
+     */
+    public TcpServerChannel openServerChannel(final int port, final int backlog, final TcpChannelConfig config)
+    {
+        checkOpen();
+        final TcpListener listener = listen(port, backlog);
+        final TcpServerChannel server = new TcpServerChannel(this, listener, backlog, config);
+        register(server.poller());
+        return server;
+    }
+
+    /** The stack is closing: every channel learns it. */
+    void closeChannels()
+    {
+        for (int i = 0; i < pollableCount; i++)
+        {
+            pollables[i].stackClosed();
+            pollables[i] = null;
+        }
+        pollableCount = 0;
     }
 }

@@ -30,6 +30,7 @@ import java.util.Objects;
  *                            retransmissions, whichever comes first.
  * @param synAckRetries       retransmissions of a SYN-ACK before a half-open passive connection is dropped
  *                            (Linux's tcp_synack_retries is 5), 1 to 100.
+ * @param socketDefaults      the socket options new connections start with (keepalive, linger, Nagle, timeouts).
  */
 public record TcpConfig(
     int maxConnections,
@@ -46,7 +47,8 @@ public record TcpConfig(
     int maxOutOfOrderBlocks,
     boolean synCookies,
     long synTimeoutNs,
-    int synAckRetries)
+    int synAckRetries,
+    TcpSocketDefaults socketDefaults)
 {
     /**
      * 64 connections of 256 KiB buffers each way, TIME-WAIT 60 s, delayed ACK 40 ms, NewReno, every option, SYN
@@ -54,7 +56,7 @@ public record TcpConfig(
      * 180 s), 5 SYN-ACK retransmissions.
      */
     public static final TcpConfig DEFAULT = new TcpConfig(64, 256 * 1024, 256 * 1024, 60_000_000_000L,
-        40_000_000L, 15, 7, NewReno.NAME, true, true, true, 32, true, 180_000_000_000L, 5);
+        40_000_000L, 15, 7, NewReno.NAME, true, true, true, 32, true, 180_000_000_000L, 5, TcpSocketDefaults.LINUX);
 
     /** The longest {@link #synTimeoutNs()}: one hour. */
     public static final long MAX_SYN_TIMEOUT_NS = 3_600_000_000_000L;
@@ -69,6 +71,7 @@ public record TcpConfig(
     public TcpConfig
     {
         Objects.requireNonNull(congestionControl, "congestionControl");
+        Objects.requireNonNull(socketDefaults, "socketDefaults");
         CongestionControlFactory.forName(congestionControl);
         range("maxConnections", maxConnections, 1, 65_536);
         range("sendBufferBytes", sendBufferBytes, 1024, MAX_BUFFER);
@@ -86,6 +89,33 @@ public record TcpConfig(
         {
             throw new IllegalArgumentException("delayedAckNs must be 1 ms to 500 ms: " + delayedAckNs);
         }
+    }
+
+    /**
+     * The settings with the defaults of {@link #DEFAULT} for SYN cookies, the SYN timeout, SYN-ACK retries and the
+     * socket options ({@link TcpSocketDefaults#LINUX}).
+     *
+     * @param maxConnections      the most connections at once.
+     * @param sendBufferBytes     SND.BUFF.
+     * @param receiveBufferBytes  RCV.BUFF.
+     * @param timeWaitNs          2 MSL.
+     * @param delayedAckNs        the delayed-ACK timeout.
+     * @param retries             retransmissions of data.
+     * @param synRetries          retransmissions of a SYN.
+     * @param congestionControl   the algorithm's name.
+     * @param windowScaling       whether to offer window scaling.
+     * @param sack                whether to offer SACK.
+     * @param timestamps          whether to offer timestamps.
+     * @param maxOutOfOrderBlocks the out-of-order ranges a receive queue holds.
+     */
+    public TcpConfig(final int maxConnections, final int sendBufferBytes, final int receiveBufferBytes,
+        final long timeWaitNs, final long delayedAckNs, final int retries, final int synRetries,
+        final String congestionControl, final boolean windowScaling, final boolean sack, final boolean timestamps,
+        final int maxOutOfOrderBlocks)
+    {
+        this(maxConnections, sendBufferBytes, receiveBufferBytes, timeWaitNs, delayedAckNs, retries, synRetries,
+            congestionControl, windowScaling, sack, timestamps, maxOutOfOrderBlocks, true, 180_000_000_000L, 5,
+            TcpSocketDefaults.LINUX);
     }
 
     private static void range(final String name, final long value, final long low, final long high)
@@ -106,7 +136,7 @@ public record TcpConfig(
     {
         return new TcpConfig(value, sendBufferBytes, receiveBufferBytes, timeWaitNs, delayedAckNs, retries,
             synRetries, congestionControl, windowScaling, sack, timestamps, maxOutOfOrderBlocks, synCookies,
-            synTimeoutNs, synAckRetries);
+            synTimeoutNs, synAckRetries, socketDefaults);
     }
 
     /**
@@ -120,7 +150,7 @@ public record TcpConfig(
     {
         return new TcpConfig(maxConnections, send, receive, timeWaitNs, delayedAckNs, retries, synRetries,
             congestionControl, windowScaling, sack, timestamps, maxOutOfOrderBlocks, synCookies,
-            synTimeoutNs, synAckRetries);
+            synTimeoutNs, synAckRetries, socketDefaults);
     }
 
     /**
@@ -133,7 +163,7 @@ public record TcpConfig(
     {
         return new TcpConfig(maxConnections, sendBufferBytes, receiveBufferBytes, value, delayedAckNs, retries,
             synRetries, congestionControl, windowScaling, sack, timestamps, maxOutOfOrderBlocks, synCookies,
-            synTimeoutNs, synAckRetries);
+            synTimeoutNs, synAckRetries, socketDefaults);
     }
 
     /**
@@ -146,7 +176,7 @@ public record TcpConfig(
     {
         return new TcpConfig(maxConnections, sendBufferBytes, receiveBufferBytes, timeWaitNs, value, retries,
             synRetries, congestionControl, windowScaling, sack, timestamps, maxOutOfOrderBlocks, synCookies,
-            synTimeoutNs, synAckRetries);
+            synTimeoutNs, synAckRetries, socketDefaults);
     }
 
     /**
@@ -160,7 +190,7 @@ public record TcpConfig(
     {
         return new TcpConfig(maxConnections, sendBufferBytes, receiveBufferBytes, timeWaitNs, delayedAckNs, data,
             syn, congestionControl, windowScaling, sack, timestamps, maxOutOfOrderBlocks, synCookies,
-            synTimeoutNs, synAckRetries);
+            synTimeoutNs, synAckRetries, socketDefaults);
     }
 
     /**
@@ -175,7 +205,7 @@ public record TcpConfig(
     {
         return new TcpConfig(maxConnections, sendBufferBytes, receiveBufferBytes, timeWaitNs, delayedAckNs, retries,
             synRetries, congestionControl, scaling, sackOn, tsOn, maxOutOfOrderBlocks, synCookies,
-            synTimeoutNs, synAckRetries);
+            synTimeoutNs, synAckRetries, socketDefaults);
     }
 
     /**
@@ -188,7 +218,7 @@ public record TcpConfig(
     {
         return new TcpConfig(maxConnections, sendBufferBytes, receiveBufferBytes, timeWaitNs, delayedAckNs, retries,
             synRetries, congestionControl, windowScaling, sack, timestamps, maxOutOfOrderBlocks, value, synTimeoutNs,
-            synAckRetries);
+            synAckRetries, socketDefaults);
     }
 
     /**
@@ -201,7 +231,7 @@ public record TcpConfig(
     {
         return new TcpConfig(maxConnections, sendBufferBytes, receiveBufferBytes, timeWaitNs, delayedAckNs, retries,
             synRetries, congestionControl, windowScaling, sack, timestamps, maxOutOfOrderBlocks, synCookies, value,
-            synAckRetries);
+            synAckRetries, socketDefaults);
     }
 
     /**
@@ -214,6 +244,19 @@ public record TcpConfig(
     {
         return new TcpConfig(maxConnections, sendBufferBytes, receiveBufferBytes, timeWaitNs, delayedAckNs, retries,
             synRetries, congestionControl, windowScaling, sack, timestamps, maxOutOfOrderBlocks, synCookies,
-            synTimeoutNs, value);
+            synTimeoutNs, value, socketDefaults);
+    }
+
+    /**
+     * A copy with other socket defaults.
+     *
+     * @param value the options new connections start with.
+     * @return the copy.
+     */
+    public TcpConfig withSocketDefaults(final TcpSocketDefaults value)
+    {
+        return new TcpConfig(maxConnections, sendBufferBytes, receiveBufferBytes, timeWaitNs, delayedAckNs, retries,
+            synRetries, congestionControl, windowScaling, sack, timestamps, maxOutOfOrderBlocks, synCookies,
+            synTimeoutNs, synAckRetries, value);
     }
 }

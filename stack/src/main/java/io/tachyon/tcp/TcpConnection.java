@@ -143,6 +143,7 @@ final class TcpConnection
         mss = localMss();
         cc = null;
         rcvShift = receiveShift(tcp.config);
+        resetOptions(nowNs);
     }
 
     /** The window scale we offer: the smallest shift that lets the receive buffer be advertised (0 if off). */
@@ -186,6 +187,7 @@ final class TcpConnection
         socket = owner;
         listener = null;
         nodelay = owner.nodelayOption();
+        owner.applyOptions(this, nowNs);
         tcp.register(this);
         state = TcpState.SYN_SENT;
         tcp.counters.increment(TcpCounter.ACTIVE_OPENS);
@@ -370,6 +372,7 @@ final class TcpConnection
         cc = tcp.congestionControl.create(mss, Math.max(2L * mss, 2L * tcp.config.sendBufferBytes()));
         rtt.onHandshakeComplete();
         scoreboard.reset(sndUna, sndMax, mss);
+        startKeepalive(nowNs);
         if (listener != null)
         {
             if (listener.isClosed())
@@ -389,6 +392,7 @@ final class TcpConnection
 
     void onSegment(final TcpFlyweight seg, final long nowNs)
     {
+        onAnySegment(nowNs);
         if (state == TcpState.SYN_SENT)
         {
             onSynSent(seg, nowNs);
@@ -548,12 +552,20 @@ final class TcpConnection
             }
         }
         // seventh: segment text
+        if (payload > 0 && abortOnDataAfterClose(seq, payload, nowNs))
+        {
+            return;
+        }
         boolean ackNow = false;
         if (payload > 0 && !finReceived && (state == TcpState.ESTABLISHED || state == TcpState.FIN_WAIT_1
             || state == TcpState.FIN_WAIT_2))
         {
             final int before = receiveQueue.rcvNxt();
-            receiveQueue.offer(seq, seg.segment(), seg.payloadOffset(), payload);
+            offerData(seq, seg.segment(), seg.payloadOffset(), payload);
+            if (state == TcpState.CLOSED)
+            {
+                return; // the data callback closed or aborted the connection
+            }
             if (receiveQueue.rcvNxt() != before + payload || Seq.diff(seq, before) != 0
                 || receiveQueue.outOfOrderBlocks() > 0)
             {
@@ -566,6 +578,10 @@ final class TcpConnection
             if (socket != null)
             {
                 socket.onReadable();
+                if (state == TcpState.CLOSED)
+                {
+                    return;
+                }
             }
         }
         // eighth: FIN
@@ -1180,6 +1196,8 @@ final class TcpConnection
         {
             return;
         }
+        heldByCork = false;
+        heldBySws = false;
         while (true)
         {
             final int writeEnd = sendQueue.writeEnd();
@@ -1194,17 +1212,9 @@ final class TcpConnection
             {
                 break;
             }
-            if (length > 0 && length < mss && !fin)
+            if (length > 0 && length < mss && !fin && holdPartial(length == unsent, inFlight, length, nowNs))
             {
-                final boolean allQueued = length == unsent;
-                if (allQueued && inFlight > 0 && !nodelay)
-                {
-                    break; // Nagle
-                }
-                if (!allQueued && length < maxSndWnd / 2)
-                {
-                    break; // sender SWS avoidance
-                }
+                break; // TCP_CORK, Nagle (RFC 9293 §3.7.4) or sender SWS avoidance (RFC 9293 §3.8.6.2.1)
             }
             if (!sendData(sndNxt, length, fin, nowNs))
             {
@@ -1236,6 +1246,7 @@ final class TcpConnection
         {
             armRto(nowNs); // the persist timer (RFC 9293 §3.8.6.1)
         }
+        afterOutput();
     }
 
     private boolean finInFlight()
@@ -1310,7 +1321,7 @@ final class TcpConnection
         int window;
         if (syn)
         {
-            window = Math.min(65_535, receiveQueue.capacity());
+            window = Math.min(65_535, receiveQueue.limit());
             if ((flags & TcpFlyweight.ACK) != 0)
             {
                 // the SYN-ACK offers a window: record its edge, else RCV.WND stays 0 until our first non-SYN segment
@@ -1439,6 +1450,9 @@ final class TcpConnection
         {
             next = timeWaitAt;
         }
+        next = earliest(next, keepaliveAt);
+        next = earliest(next, corkAt);
+        next = earliest(next, overrideAt);
         if (next == Long.MAX_VALUE)
         {
             return;
@@ -1490,6 +1504,7 @@ final class TcpConnection
             rtoAt = NONE;
             onRetransmissionTimeout(nowNs);
         }
+        onOptionTimers(nowNs);
         if (state != TcpState.CLOSED)
         {
             armTimer();
@@ -1568,8 +1583,8 @@ final class TcpConnection
      * An ICMP error quoting a segment of this connection whose sequence number is {@code seq}.
      * <ul>
      *   <li>The quoted sequence number must lie in SND.UNA..SND.NXT (both ends included, as Linux: a bare ACK
-     *       carries SND.NXT; SND.NXT is the highest sent, SND.MAX here, after a go-back-N), else the message is counted ({@link TcpCounter#OUT_OF_WINDOW_ICMPS}) and ignored
-     *       (RFC 5927 §4.1).</li>
+     *       carries SND.NXT; SND.NXT is the highest sent, SND.MAX here, after a go-back-N), else the message is
+     *       counted ({@link TcpCounter#OUT_OF_WINDOW_ICMPS}) and ignored (RFC 5927 §4.1).</li>
      *   <li>Fragmentation needed: the effective send MSS drops to the new path MTU - 40 (less the timestamp option),
      *       never below {@link #MIN_PMTU_MSS}; what is in flight is sent again in segments that fit.</li>
      *   <li>Hard errors (destination unreachable: protocol 2, port 3, administratively prohibited 9, 10, 13) end a
@@ -1644,5 +1659,321 @@ final class TcpConnection
         }
         output(nowNs);
         armRto(nowNs);
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Socket options: keepalive, TCP_CORK, the SWS override timer, zero-copy delivery, TCP_INFO
+    // ------------------------------------------------------------------------------------------------------------
+
+    boolean keepalive;
+    long keepIdleNs;
+    long keepIntervalNs;
+    int keepCount;
+    int keepaliveProbes;
+    long keepaliveProbesSent;
+    boolean corked;
+    long corkCeilingNs;
+    long overrideTimeoutNs;
+    long lastReceivedNs;
+    long swsOverrides;
+    private long keepaliveAt = NONE;
+    private long corkAt = NONE;
+    private long overrideAt = NONE;
+    private boolean forcePartial;
+    private boolean heldByCork;
+    private boolean heldBySws;
+
+    /** Sets the options of a new connection from the stack's defaults (the socket may change them after). */
+    private void resetOptions(final long nowNs)
+    {
+        final TcpSocketDefaults defaults = tcp.config.socketDefaults();
+        keepalive = defaults.keepalive();
+        keepIdleNs = defaults.keepIdleNs();
+        keepIntervalNs = defaults.keepIntervalNs();
+        keepCount = defaults.keepCount();
+        nodelay = defaults.nodelay();
+        corkCeilingNs = defaults.corkCeilingNs();
+        overrideTimeoutNs = defaults.overrideTimeoutNs();
+        keepaliveProbes = 0;
+        keepaliveProbesSent = 0;
+        swsOverrides = 0;
+        corked = false;
+        lastReceivedNs = nowNs;
+        keepaliveAt = NONE;
+        corkAt = NONE;
+        overrideAt = NONE;
+        forcePartial = false;
+        heldByCork = false;
+        heldBySws = false;
+        sendQueue.limit(sendQueue.capacity());
+        receiveQueue.limit(receiveQueue.capacity());
+    }
+
+    private static long earliest(final long next, final long at)
+    {
+        return at != NONE && at - next < 0 ? at : next;
+    }
+
+    /** Every segment that reaches the connection shows the peer is alive: keepalive starts over. */
+    private void onAnySegment(final long nowNs)
+    {
+        lastReceivedNs = nowNs;
+        keepaliveProbes = 0;
+    }
+
+    private boolean keepaliveState()
+    {
+        return state.synchronizedState() && state != TcpState.TIME_WAIT;
+    }
+
+    /** Arms keepalive one idle time from now (on establishment and when SO_KEEPALIVE is turned on). */
+    void startKeepalive(final long nowNs)
+    {
+        if (keepalive && keepaliveState())
+        {
+            keepaliveAt = nowNs + keepIdleNs;
+            armTimer();
+        }
+        else
+        {
+            keepaliveAt = NONE;
+        }
+    }
+
+    /** The keepalive times changed: the next probe is one idle time after the last segment received. */
+    void keepaliveChanged(final long nowNs)
+    {
+        if (keepalive && keepaliveState())
+        {
+            final long at = lastReceivedNs + keepIdleNs;
+            keepaliveAt = at - nowNs < 0 ? nowNs : at;
+            armTimer();
+        }
+        else
+        {
+            keepaliveAt = NONE;
+        }
+    }
+
+    /**
+     * The keepalive timer (RFC 9293 §3.8.4, RFC 1122 §4.2.3.6; timing as Linux's tcp_keepalive_timer): with nothing
+     * in flight or queued and nothing received for the idle time, a probe {@code <SEQ=SND.NXT-1><CTL=ACK>} with no
+     * data, then one per interval while unanswered; after the count of unanswered probes the connection is reset
+     * with {@link TcpError#TIMED_OUT}.
+     */
+    private void onKeepaliveTimer(final long nowNs)
+    {
+        keepaliveAt = NONE;
+        if (!keepalive || !keepaliveState())
+        {
+            return;
+        }
+        if (sndUna != sndMax || Seq.diff(sendQueue.writeEnd(), sndNxt) > 0
+            || sendQueue.finQueued() && !sendQueue.finSent())
+        {
+            keepaliveAt = nowNs + keepIdleNs; // the retransmission or persist timer watches the peer meanwhile
+            return;
+        }
+        if (nowNs - lastReceivedNs < keepIdleNs)
+        {
+            keepaliveAt = lastReceivedNs + keepIdleNs;
+            return;
+        }
+        if (keepaliveProbes >= keepCount)
+        {
+            tcp.counters.increment(TcpCounter.KEEPALIVE_ABORTS);
+            error = TcpError.TIMED_OUT;
+            abort(nowNs);
+            return;
+        }
+        send(sndNxt - 1, TcpFlyweight.ACK, 0, false, false, nowNs);
+        keepaliveProbes++;
+        keepaliveProbesSent++;
+        tcp.counters.increment(TcpCounter.KEEPALIVE_PROBES);
+        keepaliveAt = nowNs + keepIntervalNs;
+    }
+
+    /**
+     * Whether {@link #output} holds back a partial segment: while corked (until the cork ceiling), else by Nagle's
+     * algorithm or sender SWS avoidance (until the override timeout). Arms the matching timer.
+     */
+    private boolean holdPartial(final boolean allQueued, final long inFlight, final int length, final long nowNs)
+    {
+        if (forcePartial)
+        {
+            return false;
+        }
+        if (corked)
+        {
+            heldByCork = true;
+            if (corkAt == NONE)
+            {
+                corkAt = nowNs + corkCeilingNs;
+                armTimer();
+            }
+            return true;
+        }
+        final boolean nagle = allQueued && inFlight > 0 && !nodelay;
+        final boolean sws = !allQueued && length < maxSndWnd / 2;
+        if (!nagle && !sws)
+        {
+            return false;
+        }
+        heldBySws = true;
+        if (overrideTimeoutNs > 0 && overrideAt == NONE)
+        {
+            overrideAt = nowNs + overrideTimeoutNs;
+            armTimer();
+        }
+        return true;
+    }
+
+    /** Forgets the cork and override deadlines when the last output held nothing back. */
+    private void afterOutput()
+    {
+        if (!heldByCork)
+        {
+            corkAt = NONE;
+        }
+        if (!heldBySws)
+        {
+            overrideAt = NONE;
+        }
+    }
+
+    /** Sends a partial segment that cork, Nagle or SWS avoidance would hold (uncork, cork ceiling, override). */
+    private void pushPartial(final long nowNs)
+    {
+        forcePartial = true;
+        try
+        {
+            output(nowNs);
+        }
+        finally
+        {
+            forcePartial = false;
+        }
+    }
+
+    /**
+     * TCP_CORK: while corked only full segments go out (and the FIN with what precedes it); uncorking sends the
+     * partial segment at once, Nagle notwithstanding (as Linux's TCP_NAGLE_PUSH).
+     */
+    void cork(final boolean value, final long nowNs)
+    {
+        if (corked == value)
+        {
+            return;
+        }
+        corked = value;
+        if (!value)
+        {
+            corkAt = NONE;
+            pushPartial(nowNs);
+        }
+    }
+
+    private void onOptionTimers(final long nowNs)
+    {
+        if (state == TcpState.CLOSED)
+        {
+            return;
+        }
+        if (corkAt != NONE && nowNs - corkAt >= 0)
+        {
+            corkAt = NONE;
+            pushPartial(nowNs); // Linux's 200 ms ceiling on TCP_CORK
+        }
+        if (overrideAt != NONE && nowNs - overrideAt >= 0)
+        {
+            overrideAt = NONE;
+            final long sentBefore = sndMax;
+            pushPartial(nowNs);
+            if (sndMax != sentBefore)
+            {
+                swsOverrides++;
+                tcp.counters.increment(TcpCounter.SWS_OVERRIDES);
+            }
+        }
+        if (keepaliveAt != NONE && nowNs - keepaliveAt >= 0)
+        {
+            onKeepaliveTimer(nowNs);
+        }
+    }
+
+    /**
+     * Hands in-order data to the socket's zero-copy handler straight from the frame when nothing is queued before
+     * it; what the handler does not consume (and all data otherwise) goes to the receive queue.
+     */
+    private void offerData(final int seq, final MemorySegment segment, final long offset, final int length)
+    {
+        final TcpSocket owner = socket;
+        if (owner != null && owner.directDelivery() && seq == receiveQueue.rcvNxt() && receiveQueue.readable() == 0
+            && receiveQueue.outOfOrderBlocks() == 0 && length <= receiveQueue.freeSpace())
+        {
+            final int consumed = owner.deliverFromFrame(segment, offset, length);
+            if (state == TcpState.CLOSED)
+            {
+                return;
+            }
+            receiveQueue.skip(consumed);
+            if (consumed < length)
+            {
+                receiveQueue.offer(seq + consumed, segment, offset + consumed, length - consumed);
+            }
+            return;
+        }
+        receiveQueue.offer(seq, segment, offset, length);
+    }
+
+    /** Fills a TCP_INFO view. */
+    void info(final TcpInfo into, final long nowNs)
+    {
+        into.state = state;
+        into.error = error;
+        into.srttNs = rtt.srttNs();
+        into.rttvarNs = rtt.rttvarNs();
+        into.rtoNs = rtt.rtoNs();
+        into.cwnd = cc == null ? 0 : cc.cwnd();
+        into.ssthresh = cc == null ? 0 : cc.ssthresh();
+        into.retries = retries;
+        into.totalRetransmits = retransmits;
+        into.bytesInFlight = Math.max(0, Seq.diff(sndMax, sndUna));
+        into.sndMss = mss;
+        into.rcvMss = localMss();
+        into.sndWnd = sndWnd & 0xFFFF_FFFFL;
+        into.rcvWnd = Math.max(0, Seq.diff(receiveQueue.advertisedRightEdge(), receiveQueue.rcvNxt()));
+        into.bytesAcked = sendQueue.bytesAcked();
+        into.bytesReceived = receiveQueue.bytesInOrder();
+        into.bytesWritten = sendQueue.bytesWritten();
+        into.unacked = sendQueue.inFlight();
+        into.unsent = sendQueue.unsent();
+        into.readable = receiveQueue.readable();
+        into.windowScaling = wsOk;
+        into.sndWscale = wsOk ? sndShift : 0;
+        into.rcvWscale = wsOk ? rcvShift : 0;
+        into.sack = sackOk;
+        into.timestamps = tsOk;
+        into.keepaliveProbes = keepaliveProbes;
+        into.keepaliveProbesSent = keepaliveProbesSent;
+        into.swsOverrides = swsOverrides;
+        into.lastReceivedAgoNs = nowNs - lastReceivedNs;
+        into.dupAcks = dupAcks;
+    }
+
+    /**
+     * New data for a connection the application closed cannot be read by anyone: RFC 9293 §3.6.1 SHLD-3 (and Linux's
+     * TCPAbortOnData) answer it with a RST to show it was lost.
+     */
+    private boolean abortOnDataAfterClose(final int seq, final int payload, final long nowNs)
+    {
+        if (socket == null || !socket.userClosed() || state != TcpState.FIN_WAIT_1 && state != TcpState.FIN_WAIT_2
+            || !Seq.gt(seq + payload, rcvNxt()))
+        {
+            return false;
+        }
+        tcp.counters.increment(TcpCounter.ABORT_ON_DATA);
+        abort(nowNs);
+        return true;
     }
 }

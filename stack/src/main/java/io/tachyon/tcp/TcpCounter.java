@@ -70,7 +70,21 @@ public enum TcpCounter implements CounterDescriptor
     /** ICMP soft errors recorded on a connection (RFC 1122 §4.2.3.9). */
     ICMP_SOFT_ERRORS("IcmpSoftErrors: ICMP soft errors recorded"),
     /** Effective MSS reductions by an ICMP fragmentation needed (RFC 1191). */
-    PMTU_MSS_REDUCTIONS("PmtuMssReductions: send MSS lowered by fragmentation needed");
+    PMTU_MSS_REDUCTIONS("PmtuMssReductions: send MSS lowered by fragmentation needed"),
+    /** Keepalive probes sent (Linux's TCPKeepAlive). */
+    KEEPALIVE_PROBES("KeepAlive: keepalive probes sent"),
+    /** Connections reset because keepalive probes went unanswered. */
+    KEEPALIVE_ABORTS("KeepAliveAborts: connections reset after unanswered keepalive probes"),
+    /** Partial segments sent by the sender's SWS override timeout (RFC 9293 §3.8.6.2.1). */
+    SWS_OVERRIDES("SwsOverrides: partial segments sent by the override timeout"),
+    /** Connections closed with SO_LINGER 0 (aborted with a RST by close). */
+    LINGER_ABORTS("LingerAborts: connections aborted by close with linger 0"),
+    /** Handler exceptions caught on the stack thread (zero-copy TCP callbacks). */
+    HANDLER_ERRORS("HandlerErrors: exceptions thrown by TCP callbacks"),
+    /** Connections reset by a close with received data unread (Linux's TCPAbortOnClose; RFC 9293 SHLD-3). */
+    ABORT_ON_CLOSE("AbortOnClose: connections reset by a close with unread data"),
+    /** Connections reset because data arrived after the application closed them (Linux's TCPAbortOnData). */
+    ABORT_ON_DATA("AbortOnData: connections reset by data arriving after close");
 
     private final String label;
 

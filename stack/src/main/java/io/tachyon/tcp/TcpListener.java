@@ -101,6 +101,7 @@ public final class TcpListener implements AutoCloseable
             {
                 final TcpSocket socket = new TcpSocket(tcp, connection);
                 connection.socket = socket;
+                inherit(socket);
                 return socket;
             }
             connection.release();
@@ -157,6 +158,11 @@ public final class TcpListener implements AutoCloseable
 
     void established(final TcpConnection connection)
     {
+        if (acceptHandler != null)
+        {
+            handOver(connection);
+            return;
+        }
         synCount--;
         acceptQueue[(head + acceptCount) % acceptQueue.length] = connection;
         acceptCount++;
@@ -183,6 +189,90 @@ public final class TcpListener implements AutoCloseable
             connection.listener = null;
             connection.abort(tcp.clock.nanoTime());
             connection.release();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Accept callback (issue 4)
+    // ------------------------------------------------------------------------------------------------------------
+
+    private TcpAcceptHandler acceptHandler;
+
+    /**
+     * Sets the accept callback: each connection that completes its handshake is handed to it at once (on the stack
+     * thread) instead of waiting for {@link #accept()}. Null returns to the accept queue.
+     *
+     * @param value the handler, or null.
+     * @return this.
+     */
+    public TcpListener acceptHandler(final TcpAcceptHandler value)
+    {
+        acceptHandler = value;
+        return this;
+    }
+
+    /**
+     * The accept callback.
+     *
+     * @return the handler, or null.
+     */
+    public TcpAcceptHandler acceptHandler()
+    {
+        return acceptHandler;
+    }
+
+    private void handOver(final TcpConnection connection)
+    {
+        synCount--;
+        connection.listener = null;
+        final TcpSocket socket = new TcpSocket(tcp, connection);
+        connection.socket = socket;
+        try
+        {
+            inherit(socket);
+            acceptHandler.onAccept(this, socket);
+        }
+        catch (final RuntimeException ex)
+        {
+            tcp.counters.increment(TcpCounter.HANDLER_ERRORS);
+            socket.abort();
+        }
+    }
+
+    private TcpSocketDefaults inherited;
+
+    /**
+     * The options accepted sockets inherit (as Linux's accepted sockets inherit TCP_NODELAY, SO_KEEPALIVE with its
+     * times, and SO_LINGER from the listening socket); without them they start from the stack's
+     * {@link TcpConfig#socketDefaults()}. They are applied when the connection is handed to the application
+     * ({@link #accept()} or the accept callback).
+     *
+     * @param value the options, or null for the stack's defaults.
+     * @return this.
+     */
+    public TcpListener acceptedSocketDefaults(final TcpSocketDefaults value)
+    {
+        inherited = value;
+        return this;
+    }
+
+    /**
+     * The options accepted sockets inherit.
+     *
+     * @return the options, or null for the stack's defaults.
+     */
+    public TcpSocketDefaults acceptedSocketDefaults()
+    {
+        return inherited;
+    }
+
+    private void inherit(final TcpSocket socket)
+    {
+        final TcpSocketDefaults d = inherited;
+        if (d != null)
+        {
+            socket.nodelay(d.nodelay()).linger(d.lingerNs())
+                .keepalive(d.keepalive(), d.keepIdleNs(), d.keepIntervalNs(), d.keepCount());
         }
     }
 }

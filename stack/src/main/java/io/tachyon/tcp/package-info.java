@@ -7,7 +7,12 @@
  * rules (RFC 7323), the send and receive queues with out-of-order assembly and SACK/D-SACK generation
  * (RFC 2018, 2883), and the sender's SACK scoreboard (RFC 6675).
  * <p>
- * Every component is single-threaded (it belongs to the stack thread), allocates nothing after construction, takes
+ * The socket API: {@link io.tachyon.tcp.TcpSocket} and {@link io.tachyon.tcp.TcpListener} on the stack thread
+ * (options, {@link io.tachyon.tcp.TcpInfo}, the zero-copy {@link io.tachyon.tcp.TcpHandler} and
+ * {@link io.tachyon.tcp.TcpAcceptHandler} callbacks, copying reads and writes), and the blocking
+ * {@link io.tachyon.tcp.TcpChannel} and {@link io.tachyon.tcp.TcpServerChannel} for any thread.
+ * <p>
+ * Every component (the channels aside) is single-threaded (it belongs to the stack thread), allocates nothing after construction, takes
  * time as {@code nowNs} (epoch nanoseconds from the stack's {@link io.tachyon.time.Clock}), compares sequence
  * numbers and timestamps as 32-bit values modulo 2^32 (RFC 9293 §3.4), and throws only for bad API use, with a
  * message naming the bad value.

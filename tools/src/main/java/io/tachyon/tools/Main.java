@@ -44,6 +44,8 @@ public final class Main
             case "decode" -> Decode.run(rest, out, err);
             case "demo", "demo-afxdp" -> VethDemo.run(rest, out, err);
             case "stat" -> Stat.run(rest, out, err);
+            case "conformance" -> io.tachyon.conformance.ConformanceMain.run(rest, out, err);
+            case "replay" -> Replay.run(rest, out, err);
             default ->
             {
                 err.println("tachyon: unknown command '" + args[0] + "' (try ./tachyon help)");
