@@ -1229,9 +1229,11 @@ public final class VethDemo
     private static Started start(final String... command) throws IOException
     {
         final Path output = Files.createTempFile("tachyon-demo", ".out");
-        final Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile())
-            .start();
-        return new Started(p, output);
+        final ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+            .redirectOutput(output.toFile());
+        // curl in the namespace must talk to Tachyon directly, never through the user's proxy
+        builder.environment().keySet().removeIf(name -> name.toLowerCase(Locale.ROOT).endsWith("_proxy"));
+        return new Started(builder.start(), output);
     }
 
     private static Result sh(final int seconds, final String... command)
