@@ -163,7 +163,10 @@ public final class Stack implements Agent, AutoCloseable
         nowNs = clock.nanoTime();
 
         counters = StackCounters.create(config, clock);
-        timers = new TimerWheel(nowNs, config.timerTickNs(), config.timerBuckets(), config.timerCapacity());
+        // every TCP connection may hold one timer: room for all of them on top of the configured capacity, else a
+        // stack configured for many connections would lose timers (TIME-WAIT never ending, no retransmission)
+        timers = new TimerWheel(nowNs, config.timerTickNs(), config.timerBuckets(),
+            Math.min(1 << 20, config.timerCapacity() + config.tcp().maxConnections()));
         try
         {
             link = new Link(queue, capabilities, config.mac(), config.rxBurst(), config.txBatch(),

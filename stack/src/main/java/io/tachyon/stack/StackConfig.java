@@ -998,7 +998,7 @@ public final class StackConfig
         }
 
         /**
-         * The timer wheel; default 1 ms ticks, 512 buckets, 1024 timers.
+         * The timer wheel; default 1 ms ticks, 512 buckets, 1024 timers (the stack adds one per TCP connection).
          *
          * @param tickNs   {@code [1 µs, 1 s]}.
          * @param buckets  a power of two in {@code [1, 1048576]}.

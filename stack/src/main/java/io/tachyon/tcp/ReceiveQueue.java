@@ -390,6 +390,32 @@ public final class ReceiveQueue implements AutoCloseable
     }
 
     /**
+     * Moves readable bytes into an array, freeing buffer space. Copies straight into the array (no heap segment is
+     * made for it, so nothing is allocated whatever the JIT inlines).
+     *
+     * @param dst    destination array.
+     * @param offset where to write in {@code dst}.
+     * @param length most bytes wanted, at least 0.
+     * @return bytes copied: min(length, readable()).
+     * @throws IndexOutOfBoundsException when offset and length do not lie inside {@code dst}.
+     */
+    public int read(final byte[] dst, final int offset, final int length)
+    {
+        Objects.checkFromIndexSize(offset, length, dst.length);
+        final int n = Math.min(length, readable());
+        final int index = (int)(readPos % capacity);
+        final int first = Math.min(n, capacity - index);
+        ringBuffer.get(index, dst, offset, first);
+        if (n > first)
+        {
+            ringBuffer.get(0, dst, offset + first, n - first);
+        }
+        readPos += n;
+        bytesRead += n;
+        return n;
+    }
+
+    /**
      * Moves readable bytes into {@code dst} from its position, advancing the position.
      *
      * @param dst destination buffer (heap or direct).
@@ -863,30 +889,5 @@ public final class ReceiveQueue implements AutoCloseable
         }
         readPos += length;
         bytesRead += length;
-    }
-
-    /**
-     * Moves readable bytes into an array (no view object is created, so nothing allocates).
-     *
-     * @param dst    destination array.
-     * @param offset where to write in {@code dst}.
-     * @param length most bytes wanted, at least 0.
-     * @return bytes copied: min(length, readable()).
-     * @throws IndexOutOfBoundsException when the range is outside {@code dst}.
-     */
-    public int read(final byte[] dst, final int offset, final int length)
-    {
-        Objects.checkFromIndexSize(offset, length, dst.length);
-        final int n = Math.min(length, readable());
-        final int index = (int)(readPos % capacity);
-        final int first = Math.min(n, capacity - index);
-        MemorySegment.copy(ring, ValueLayout.JAVA_BYTE, index, dst, offset, first);
-        if (n > first)
-        {
-            MemorySegment.copy(ring, ValueLayout.JAVA_BYTE, 0, dst, offset + first, n - first);
-        }
-        readPos += n;
-        bytesRead += n;
-        return n;
     }
 }

@@ -118,6 +118,34 @@ public final class SendQueue implements AutoCloseable
     }
 
     /**
+     * Appends application data from an array, as much as fits. Copies straight from the array (no heap segment is
+     * made for it, so nothing is allocated whatever the JIT inlines).
+     *
+     * @param src    source array.
+     * @param offset where the data starts.
+     * @param length bytes offered, at least 0.
+     * @return bytes taken: min(length, writable()).
+     * @throws IndexOutOfBoundsException when the range is outside {@code src}.
+     * @throws IllegalStateException     after {@link #queueFin()}.
+     */
+    public int write(final byte[] src, final int offset, final int length)
+    {
+        Objects.checkFromIndexSize(offset, length, src.length);
+        checkOpenForWrites();
+        final int n = Math.min(length, writable());
+        final int index = (int)(writePos % capacity);
+        final int first = Math.min(n, capacity - index);
+        ringBuffer.put(index, src, offset, first);
+        if (n > first)
+        {
+            ringBuffer.put(0, src, offset + first, n - first);
+        }
+        writePos += n;
+        bytesWritten += n;
+        return n;
+    }
+
+    /**
      * Appends application data from {@code src}'s position, as much as fits, advancing the position.
      *
      * @param src source buffer (heap or direct).
@@ -449,32 +477,5 @@ public final class SendQueue implements AutoCloseable
     MemorySegment ring()
     {
         return ring;
-    }
-
-    /**
-     * Appends application data from an array, as much as fits (no view object is created, so nothing allocates).
-     *
-     * @param src    source array.
-     * @param offset where the data starts.
-     * @param length bytes offered, at least 0.
-     * @return bytes taken: min(length, writable()).
-     * @throws IndexOutOfBoundsException when the range is outside {@code src}.
-     * @throws IllegalStateException     after {@link #queueFin()}.
-     */
-    public int write(final byte[] src, final int offset, final int length)
-    {
-        Objects.checkFromIndexSize(offset, length, src.length);
-        checkOpenForWrites();
-        final int n = Math.min(length, writable());
-        final int index = (int)(writePos % capacity);
-        final int first = Math.min(n, capacity - index);
-        MemorySegment.copy(src, offset, ring, ValueLayout.JAVA_BYTE, index, first);
-        if (n > first)
-        {
-            MemorySegment.copy(src, offset + first, ring, ValueLayout.JAVA_BYTE, 0, n - first);
-        }
-        writePos += n;
-        bytesWritten += n;
-        return n;
     }
 }

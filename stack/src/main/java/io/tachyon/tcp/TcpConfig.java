@@ -6,7 +6,7 @@ import java.util.Objects;
  * TCP settings of one stack, validated at construction.
  *
  * @param maxConnections      the most connections at once (the pool size; each holds a send and a receive buffer,
- *                            allocated on first use and then reused), 1 to 65536.
+ *                            allocated on first use and then reused), 1 to 1048576.
  * @param sendBufferBytes     SND.BUFF of every connection, 1 KiB to 64 MiB.
  * @param receiveBufferBytes  RCV.BUFF of every connection, 1 KiB to 64 MiB.
  * @param timeWaitNs          how long TIME-WAIT lasts, 2 MSL (Linux's TCP_TIMEWAIT_LEN is 60 s), at least 1 ms.
@@ -73,7 +73,7 @@ public record TcpConfig(
         Objects.requireNonNull(congestionControl, "congestionControl");
         Objects.requireNonNull(socketDefaults, "socketDefaults");
         CongestionControlFactory.forName(congestionControl);
-        range("maxConnections", maxConnections, 1, 65_536);
+        range("maxConnections", maxConnections, 1, 1 << 20);
         range("sendBufferBytes", sendBufferBytes, 1024, MAX_BUFFER);
         range("receiveBufferBytes", receiveBufferBytes, 1024, MAX_BUFFER);
         range("retries", retries, 1, 100);

@@ -51,6 +51,8 @@ final class TcpConnection
     int sndUna;
     int sndNxt;
     int sndMax;
+    /** The end of the last segment sent shorter than the MSS (Linux's snd_sml): Minshall's Nagle variant. */
+    private int sndSml;
     int sndWnd;
     int maxSndWnd;
     int sndWl1;
@@ -113,6 +115,7 @@ final class TcpConnection
         sndUna = iss;
         sndNxt = iss;
         sndMax = iss;
+        sndSml = iss;
         sndWnd = 0;
         maxSndWnd = 0;
         sndWl1 = 0;
@@ -164,6 +167,7 @@ final class TcpConnection
         sndUna = iss;
         sndNxt = iss;
         sndMax = iss;
+        sndSml = iss;
         recover = iss - 1;
         sendQueue.open(iss + 1);
     }
@@ -715,10 +719,27 @@ final class TcpConnection
             return false;
         }
         final int window = seg.window() << sndShift;
+        final int unaBefore = sndUna;
         int newlySacked = 0;
         if (sackOk)
         {
             newlySacked = scoreboard.update(ack, tcp.rxSackEdges, readSackBlocks());
+        }
+        // SND.WND update (RFC 9293 §3.10.7.4: SND.WL1/SND.WL2), before anything is sent for this ACK, so SND.UNA +
+        // SND.WND is always the right edge the peer offered. An ACK that moves SND.UNA carries the newest window even
+        // when its sequence number is older than SND.WL1 (a retransmitted FIN or data segment; as Linux's
+        // tcp_may_update_window), else SND.UNA + SND.WND would reach past that edge.
+        final int wndBefore = sndWnd;
+        if (Seq.leq(sndUna, ack) && (Seq.gt(ack, unaBefore) || Seq.lt(sndWl1, seq)
+            || sndWl1 == seq && Seq.leq(sndWl2, ack)))
+        {
+            sndWnd = window;
+            maxSndWnd = Math.max(maxSndWnd, window);
+            if (Seq.gt(seq, sndWl1))
+            {
+                sndWl1 = seq;
+            }
+            sndWl2 = ack;
         }
         if (Seq.gt(ack, sndUna))
         {
@@ -785,7 +806,7 @@ final class TcpConnection
             }
         }
         else if (ack == sndUna && sndUna != sndMax
-            && (payload == 0 && !seg.fin() && window == sndWnd || newlySacked > 0))
+            && (payload == 0 && !seg.fin() && window == wndBefore || newlySacked > 0))
         {
             // a duplicate ACK (RFC 5681 §2; with SACK, RFC 6675 §2: one carrying new SACK information)
             dupAcks++;
@@ -814,14 +835,6 @@ final class TcpConnection
             {
                 cc.onDuplicateAck(nowNs);
             }
-        }
-        // SND.WND update (RFC 9293 §3.10.7.4: SND.WL1/SND.WL2)
-        if (Seq.leq(sndUna, ack) && (Seq.lt(sndWl1, seq) || sndWl1 == seq && Seq.leq(sndWl2, ack)))
-        {
-            sndWnd = window;
-            maxSndWnd = Math.max(maxSndWnd, window);
-            sndWl1 = seq;
-            sndWl2 = ack;
         }
         if (sndWnd == 0 && ack == sndUna && Seq.diff(sndMax, sndUna) == 1)
         {
@@ -1218,6 +1231,10 @@ final class TcpConnection
             }
             if (!sendData(sndNxt, length, fin, nowNs))
             {
+                if (rtoAt == NONE)
+                {
+                    armRto(nowNs); // no TX buffer (a local discard): retry on the timer, even for a lone FIN
+                }
                 break;
             }
             if (!rttTiming && !tsOk && Seq.geq(sndNxt, sndMax) && length > 0)
@@ -1227,6 +1244,10 @@ final class TcpConnection
                 rttSentNs = nowNs;
             }
             sndNxt += length + (fin ? 1 : 0);
+            if (length > 0 && length < mss)
+            {
+                sndSml = sndNxt;
+            }
             sendQueue.sent(sndNxt);
             if (Seq.gt(sndNxt, sndMax))
             {
@@ -1242,9 +1263,12 @@ final class TcpConnection
                 break;
             }
         }
-        if (sndUna == sndMax && sndWnd == 0 && Seq.diff(sendQueue.writeEnd(), sndNxt) > 0 && rtoAt == NONE)
+        if (sndUna == sndMax && Seq.diff(sendQueue.writeEnd(), sndNxt) > 0 && rtoAt == NONE)
         {
-            armRto(nowNs); // the persist timer (RFC 9293 §3.8.6.1)
+            // nothing in flight, data held back by the window: the persist timer (RFC 9293 §3.8.6.1) for a zero
+            // window, the override timeout of sender SWS avoidance (§3.8.6.2.1) for a small one. Without it a lost
+            // window update that opened a window too small to use would stall the connection for good.
+            armRto(nowNs);
         }
         afterOutput();
     }
@@ -1275,7 +1299,10 @@ final class TcpConnection
 
     void sendAck(final long nowNs)
     {
-        send(sndNxt, TcpFlyweight.ACK, 0, false, false, nowNs);
+        // SND.MAX, not SND.NXT: after a timeout moved SND.NXT back (go-back-N) the peer may already hold octets up to
+        // SND.MAX, and an ACK numbered below its RCV.NXT would be unacceptable to it (dropped with only an ACK in
+        // return); both ends retransmitting would then never see each other's acknowledgments (as BSD's tcp_output)
+        send(sndMax, TcpFlyweight.ACK, 0, false, false, nowNs);
     }
 
     private void sendSyn(final boolean withAck, final long nowNs)
@@ -1294,6 +1321,13 @@ final class TcpConnection
         {
             sackBlocks = receiveQueue.sackBlocks(tcp.sackEdges,
                 tsOk ? ReceiveQueue.MAX_SACK_BLOCKS_WITH_TIMESTAMPS : ReceiveQueue.MAX_SACK_BLOCKS);
+            // options and data must fit the effective MSS (RFC 9293 §3.7.1): never fragment a data segment for SACK
+            // blocks; send fewer (those first in the list, the most recent, matter most: RFC 2018 §4)
+            final int room = mss - length; // the timestamps option is already taken off mss
+            if (sackBlocks > 0 && 4 + 8 * sackBlocks > room)
+            {
+                sackBlocks = Math.max(0, (room - 4) / 8);
+            }
         }
         final int optionsLength;
         if (syn)
@@ -1521,7 +1555,16 @@ final class TcpConnection
         final boolean handshake = state == TcpState.SYN_SENT || state == TcpState.SYN_RECEIVED;
         if (!handshake && sndUna == sndMax)
         {
-            if (sndWnd == 0 && Seq.diff(sendQueue.writeEnd(), sndNxt) > 0 && canSend())
+            if (canSend())
+            {
+                output(nowNs); // what the driver could not take before (a local discard, e.g. a lone FIN) goes now
+                if (sndUna != sndMax)
+                {
+                    return; // sent; output armed the timer
+                }
+            }
+            final int unsent = Seq.diff(sendQueue.writeEnd(), sndNxt);
+            if (sndWnd == 0 && unsent > 0 && canSend())
             {
                 // zero-window probe: one byte beyond the window
                 sendData(sndNxt, 1, false, nowNs);
@@ -1530,6 +1573,22 @@ final class TcpConnection
                 sndMax = sndNxt;
                 scoreboard.onTransmit(sndMax);
                 rtt.onTimeout();
+                armRto(nowNs);
+            }
+            else if (unsent > 0 && canSend())
+            {
+                // sender SWS override (RFC 9293 §3.8.6.2.1): send what the window allows, even if less than an MSS
+                final int length = (int)Math.min(Math.min(mss, unsent), sndWnd & 0xFFFF_FFFFL);
+                final boolean fin = sendQueue.finQueued() && length == unsent;
+                if (sendData(sndNxt, length, fin, nowNs))
+                {
+                    swsOverrides++;
+                    tcp.counters.increment(TcpCounter.SWS_OVERRIDES);
+                    sndNxt += length + (fin ? 1 : 0);
+                    sendQueue.sent(sndNxt);
+                    sndMax = sndNxt;
+                    scoreboard.onTransmit(sndMax);
+                }
                 armRto(nowNs);
             }
             return;
@@ -1813,7 +1872,10 @@ final class TcpConnection
             }
             return true;
         }
-        final boolean nagle = allQueued && inFlight > 0 && !nodelay;
+        // Nagle with Minshall's variant (as Linux's tcp_minshall_check): a partial segment waits only while an
+        // earlier partial segment is unacknowledged, so a response of N full segments and a tail goes out at once
+        final boolean nagle = allQueued && inFlight > 0 && !nodelay && Seq.gt(sndSml, sndUna)
+            && Seq.leq(sndSml, sndNxt);
         final boolean sws = !allQueued && length < maxSndWnd / 2;
         if (!nagle && !sws)
         {

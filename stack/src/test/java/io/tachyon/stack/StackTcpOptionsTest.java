@@ -272,6 +272,35 @@ class StackTcpOptionsTest
     }
 
     @Test
+    void shouldSendTheTailOfAResponseAtOnceAndHoldOnlyBehindAnUnacknowledgedSmallSegment()
+    {
+        try (TapPair pair = new TapPair(dir))
+        {
+            final TcpSocket[] s = pair.connect(80);
+            s[0].nodelay(false);
+            final int mss = s[0].mss();
+            pair.tapA.sent.clear();
+            pair.tapB.sent.clear();
+            final long start = pair.clock.nanoTime();
+            assertEquals(mss + 100, s[0].write(new byte[mss + 100], 0, mss + 100));
+            pair.a.doWork();
+            List<TapDriver.Segment> data = pair.tapA.dataSegments();
+            assertEquals(2, data.size(), "Minshall's variant: no small segment is unacknowledged, the tail goes too");
+            assertEquals(100, data.get(1).payload());
+            assertEquals(start, data.get(1).timeNs());
+            assertEquals(10, s[0].write(new byte[10], 0, 10));
+            pair.a.doWork();
+            assertEquals(2, pair.tapA.dataSegments().size(), "held: the 100-byte segment is unacknowledged");
+            pair.run(SECOND);
+            data = pair.tapA.dataSegments();
+            assertEquals(3, data.size(), data.toString());
+            assertEquals(10, data.get(2).payload());
+            assertEquals(pair.tapB.sent.get(0).timeNs(), data.get(2).timeNs(),
+                "sent when B's ACK of both segments arrives");
+        }
+    }
+
+    @Test
     void shouldSendWhatSenderSwsAvoidanceHoldsAfterTheOverrideTimeout()
     {
         try (TapPair pair = new TapPair(dir, c -> c, c -> c.tcp(TcpConfig.DEFAULT.withBuffers(256 * 1024, 4096))))
