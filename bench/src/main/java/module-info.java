@@ -4,6 +4,7 @@
 module io.tachyon.bench
 {
     requires io.tachyon.stack;
+    requires io.tachyon.driver.afxdp;
     requires jmh.core;
     requires HdrHistogram;
 

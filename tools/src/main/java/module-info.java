@@ -3,10 +3,11 @@
  */
 module io.tachyon.tools
 {
-    requires io.tachyon.stack;
+    requires transitive io.tachyon.stack;
     requires io.tachyon.driver.afxdp;
     requires io.tachyon.conformance;
 
     exports io.tachyon.tools;
+    exports io.tachyon.tools.http;
     exports io.tachyon.tools.replay;
 }

@@ -37,7 +37,9 @@ import org.openjdk.jmh.util.Statistics;
  * sampled round trips; null for throughput), {@code baseline} ({@code name}, {@code value}: the kernel's figure for
  * the same work, and its {@code percentiles}), {@code ratio} = value / baseline value (below 1 is better for a
  * latency, above 1 for a throughput) and {@code ratioP50}, the ratio of the medians (latencies; null otherwise),
- * which the tails of a noisy machine disturb less.
+ * which the tails of a noisy machine disturb less. The veth metrics ({@link VethRttBenchmark},
+ * {@link VethUdpRxRateBenchmark}: Tachyon on AF_XDP against the kernel over a veth pair) need root; elsewhere their
+ * records have null values and {@code skipped}, the reason (the table says it too).
  */
 public final class BenchSuite
 {
@@ -52,9 +54,21 @@ public final class BenchSuite
     {
     }
 
-    /** A Tachyon figure and its kernel baseline. */
-    private record Metric(Figure tachyon, Figure kernel)
+    /** A Tachyon figure and its kernel baseline; {@code skipped} is why neither was measured (else null). */
+    private record Metric(Figure tachyon, Figure kernel, String skipped)
     {
+        Metric(final Figure tachyon, final Figure kernel)
+        {
+            this(tachyon, kernel, null);
+        }
+
+        /** A metric that could not be measured here, and why. */
+        static Metric skipped(final String name, final String kernelName, final String unit, final String reason)
+        {
+            return new Metric(new Figure(name, unit, Double.NaN, null), new Figure(kernelName, unit, Double.NaN,
+                null), reason);
+        }
+
         double ratio()
         {
             return tachyon.value / kernel.value;
@@ -126,10 +140,56 @@ public final class BenchSuite
             Map.of("mode", "inline")), kernelBulkInline));
         metrics.add(new Metric(throughput("tcp-bulk-threaded", TcpBulkBenchmark.class, settings,
             Map.of("mode", "threaded")), kernelBulkThreaded));
+        addVeth(metrics, settings);
         System.out.println();
         System.out.print(table(metrics));
         Files.writeString(out, json(metrics, settings), StandardCharsets.UTF_8);
         System.out.println("results written to " + out.toAbsolutePath());
+    }
+
+    /**
+     * The veth metrics (root only): Tachyon on AF_XDP at both ends of a veth pair against the kernel's sockets
+     * (UDP and TCP ping-pong round trips), and the UDP receive rate of one thread. Where they cannot run (not root,
+     * AF_XDP not usable) they are recorded as skipped with the reason.
+     */
+    private static void addVeth(final List<Metric> metrics, final Settings settings)
+    {
+        final String[][] rows = {
+            {"veth-udp-rtt-64", "kernel-veth-udp-rtt-64", "us"},
+            {"veth-tcp-rtt-64", "kernel-veth-tcp-rtt-64", "us"},
+            {"veth-udp-rx-rate-64", "kernel-veth-udp-rx-rate-64", "datagrams/s"},
+        };
+        final String unavailable = VethLab.unavailableReason();
+        for (final String[] row : rows)
+        {
+            if (unavailable != null)
+            {
+                metrics.add(Metric.skipped(row[0], row[1], row[2], unavailable));
+                continue;
+            }
+            try
+            {
+                if (row[2].equals("us"))
+                {
+                    final String transport = row[0].contains("udp") ? "udp" : "tcp";
+                    metrics.add(new Metric(latency(row[0], VethRttBenchmark.class, settings, Map.of("stack",
+                        "tachyon", "transport", transport, "size", "64")), latency(row[1], VethRttBenchmark.class,
+                        settings, Map.of("stack", "kernel", "transport", transport, "size", "64"))));
+                }
+                else
+                {
+                    metrics.add(new Metric(throughput(row[0], VethUdpRxRateBenchmark.class, settings,
+                        Map.of("receiver", "tachyon", "size", "64"), row[2], 1.0), throughput(row[1],
+                        VethUdpRxRateBenchmark.class, settings, Map.of("receiver", "kernel", "size", "64"), row[2],
+                        1.0)));
+                }
+            }
+            catch (final RunnerException | RuntimeException ex)
+            {
+                System.out.println(row[0] + " failed: " + ex.getMessage());
+                metrics.add(Metric.skipped(row[0], row[1], row[2], "failed: " + ex.getMessage()));
+            }
+        }
     }
 
     /** The JMH run configuration. */
@@ -197,12 +257,18 @@ public final class BenchSuite
     private static Figure throughput(final String name, final Class<?> benchmark, final Settings settings,
         final Map<String, String> params) throws RunnerException
     {
+        return throughput(name, benchmark, settings, params, "MB/s", MB_PER_TRANSFER);
+    }
+
+    private static Figure throughput(final String name, final Class<?> benchmark, final Settings settings,
+        final Map<String, String> params, final String unit, final double perOperation) throws RunnerException
+    {
         final Result<?> result = run(name, benchmark, settings, params);
         if (!"ops/s".equals(result.getScoreUnit()))
         {
             throw new IllegalStateException(name + ": unit " + result.getScoreUnit() + ", expected ops/s");
         }
-        return new Figure(name, "MB/s", result.getScore() * MB_PER_TRANSFER, null);
+        return new Figure(name, unit, result.getScore() * perOperation, null);
     }
 
     private static String table(final List<Metric> metrics)
@@ -213,6 +279,12 @@ public final class BenchSuite
             "kernel p50", "ratio", "p50 ratio"));
         for (final Metric m : metrics)
         {
+            if (m.skipped() != null)
+            {
+                s.append(String.format(Locale.ROOT, "%-30s %-5s skipped: %s%n", m.tachyon().name(),
+                    m.tachyon().unit(), m.skipped()));
+                continue;
+            }
             final double[] p = m.tachyon().percentiles();
             final double[] k = m.kernel().percentiles();
             s.append(String.format(Locale.ROOT, format, m.tachyon().name(), m.tachyon().unit(),
@@ -259,7 +331,12 @@ public final class BenchSuite
                 .append(value(m.kernel().value())).append(", \"percentiles\": ");
             percentiles(s, m.kernel().percentiles());
             s.append("}, \"ratio\": ").append(value(m.ratio())).append(", \"ratioP50\": ")
-                .append(value(m.medianRatio())).append('}').append(i + 1 < metrics.size() ? ",\n" : "\n");
+                .append(value(m.medianRatio()));
+            if (m.skipped() != null)
+            {
+                s.append(", \"skipped\": ").append(string(m.skipped()));
+            }
+            s.append('}').append(i + 1 < metrics.size() ? ",\n" : "\n");
         }
         return s.append("  ]\n}\n").toString();
     }

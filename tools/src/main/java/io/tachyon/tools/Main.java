@@ -42,8 +42,7 @@ public final class Main
         final int status = switch (args[0])
         {
             case "decode" -> Decode.run(rest, out, err);
-            case "demo" -> Demo.run(rest, out, err);
-            case "demo-afxdp" -> AfXdpDemo.run(rest, out, err);
+            case "demo", "demo-afxdp" -> VethDemo.run(rest, out, err);
             case "stat" -> Stat.run(rest, out, err);
             case "conformance" -> io.tachyon.conformance.ConformanceMain.run(rest, out, err);
             case "replay" -> Replay.run(rest, out, err);
