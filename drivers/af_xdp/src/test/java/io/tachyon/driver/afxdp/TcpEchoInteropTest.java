@@ -133,7 +133,7 @@ class TcpEchoInteropTest
         final NamespaceXdp drop = NamespaceXdp.attach(pair.namespace, pair.b, XdpProgram.dropFraction(20));
         try
         {
-            final long retransmitted = echo(Long.getLong("tachyon.afxdp.lossyEchoMiB", 16L));
+            final long retransmitted = echo(Long.getLong("tachyon.afxdp.lossyEchoMiB", 100L));
             assertTrue(retransmitted > 0, "Tachyon retransmitted segments the Linux side dropped");
             final String stats = Sh.check(pair.inNamespace("ethtool", "-S", pair.b));
             final java.util.regex.Matcher m = java.util.regex.Pattern.compile("xdp_drops: (\\d+)").matcher(stats);
