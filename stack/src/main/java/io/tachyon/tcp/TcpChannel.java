@@ -7,6 +7,7 @@ import java.util.Objects;
 
 import io.netty.buffer.ByteBuf;
 import io.tachyon.ipv4.Ipv4Address;
+import io.tachyon.time.Backoff;
 import io.tachyon.time.Clock;
 
 /**
@@ -234,7 +235,7 @@ public final class TcpChannel implements AutoCloseable
                 throw new TcpTimeoutException("connect on " + this + " did not complete within " + config.timeoutNs()
                     + " ns (state " + s + ")");
             }
-            idle = TcpBackoff.idle(idle);
+            idle = Backoff.idle(idle);
         }
     }
 
@@ -314,7 +315,7 @@ public final class TcpChannel implements AutoCloseable
             }
             deadline = awaitRoom(deadline, waiting);
             waiting = true;
-            idle = TcpBackoff.idle(idle);
+            idle = Backoff.idle(idle);
         }
     }
 
@@ -343,7 +344,7 @@ public final class TcpChannel implements AutoCloseable
             }
             deadline = awaitRoom(deadline, waiting);
             waiting = true;
-            idle = TcpBackoff.idle(idle);
+            idle = Backoff.idle(idle);
         }
     }
 
@@ -374,7 +375,7 @@ public final class TcpChannel implements AutoCloseable
             }
             deadline = awaitRoom(deadline, waiting);
             waiting = true;
-            idle = TcpBackoff.idle(idle);
+            idle = Backoff.idle(idle);
         }
     }
 
@@ -503,7 +504,7 @@ public final class TcpChannel implements AutoCloseable
         while ((n = tryRead(dst, offset, length)) == 0)
         {
             checkDeadline(deadline, "read");
-            idle = TcpBackoff.idle(idle);
+            idle = Backoff.idle(idle);
         }
         return n;
     }
@@ -550,7 +551,7 @@ public final class TcpChannel implements AutoCloseable
         while ((n = tryRead(dst)) == 0)
         {
             checkDeadline(deadline, "read");
-            idle = TcpBackoff.idle(idle);
+            idle = Backoff.idle(idle);
         }
         return n;
     }
@@ -578,7 +579,7 @@ public final class TcpChannel implements AutoCloseable
         while ((n = tryRead(dst)) == 0)
         {
             checkDeadline(deadline, "read");
-            idle = TcpBackoff.idle(idle);
+            idle = Backoff.idle(idle);
         }
         return n;
     }
@@ -667,7 +668,7 @@ public final class TcpChannel implements AutoCloseable
         int idle = 0;
         while (!released && !closedByStack && waitClock.nanoTime() - deadline < 0)
         {
-            idle = TcpBackoff.idle(idle);
+            idle = Backoff.idle(idle);
         }
     }
 
