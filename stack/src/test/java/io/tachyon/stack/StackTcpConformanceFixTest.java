@@ -1,5 +1,10 @@
 package io.tachyon.stack;
 
+import static io.tachyon.stack.Frames.ackOf;
+import static io.tachyon.stack.Frames.flagsOf;
+import static io.tachyon.stack.Frames.seqOf;
+import static io.tachyon.stack.Frames.ts;
+import static io.tachyon.stack.Frames.u32;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -56,51 +61,10 @@ class StackTcpConformanceFixTest
         return Frames.ip().protocol(6).payload(bytes).frame();
     }
 
-    /** NOP NOP Timestamps. */
-    private static byte[] ts(final int tsval, final int tsecr)
-    {
-        final byte[] o = new byte[12];
-        o[0] = 1;
-        o[1] = 1;
-        o[2] = 8;
-        o[3] = 10;
-        MemorySegment.ofArray(o).set(U32, 4, tsval);
-        MemorySegment.ofArray(o).set(U32, 8, tsecr);
-        return o;
-    }
-
     /** MSS 1460 (and NOP NOP timestamps with TSval 100 if asked). */
     private static byte[] synOptions(final boolean timestamps)
     {
-        final byte[] o = new byte[timestamps ? 16 : 4];
-        o[0] = 2;
-        o[1] = 4;
-        MemorySegment.ofArray(o).set(U16, 2, (short)1460);
-        if (timestamps)
-        {
-            System.arraycopy(ts(100, 0), 0, o, 4, 12);
-        }
-        return o;
-    }
-
-    private static int u32(final byte[] frame, final int at)
-    {
-        return MemorySegment.ofArray(frame).get(U32, at);
-    }
-
-    private static int seqOf(final byte[] frame)
-    {
-        return u32(frame, 34 + 4);
-    }
-
-    private static int ackOf(final byte[] frame)
-    {
-        return u32(frame, 34 + 8);
-    }
-
-    private static int flagsOf(final byte[] frame)
-    {
-        return frame[34 + 13] & 0xFF;
+        return Frames.synOptions(1460, -1, false, timestamps ? 100 : 0);
     }
 
     private static int windowOf(final byte[] frame)

@@ -1,5 +1,6 @@
 package io.tachyon.stack;
 
+import static io.tachyon.stack.Frames.seqOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,7 +29,6 @@ import io.tachyon.wire.TcpFlyweight;
 class StackTcpWindowFixesTest
 {
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
-    private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     private static final int IRS = 1000;
     private static final long SECOND = 1_000_000_000L;
 
@@ -57,23 +57,7 @@ class StackTcpWindowFixesTest
     /** MSS 1460, and NOP NOP SACK-permitted when asked. */
     private static byte[] synOptions(final boolean sack)
     {
-        final byte[] o = new byte[sack ? 8 : 4];
-        o[0] = 2;
-        o[1] = 4;
-        MemorySegment.ofArray(o).set(U16, 2, (short)1460);
-        if (sack)
-        {
-            o[4] = 1;
-            o[5] = 1;
-            o[6] = 4;
-            o[7] = 2;
-        }
-        return o;
-    }
-
-    private static int seqOf(final byte[] frame)
-    {
-        return MemorySegment.ofArray(frame).get(U32, 34 + 4);
+        return Frames.synOptions(1460, -1, sack, 0);
     }
 
     private static int payloadOf(final byte[] frame)
