@@ -10,6 +10,7 @@ import io.tachyon.wire.ArpFlyweight;
 import io.tachyon.wire.EthernetFlyweight;
 import io.tachyon.wire.IcmpFlyweight;
 import io.tachyon.wire.Ipv4Flyweight;
+import io.tachyon.wire.TcpFlyweight;
 import io.tachyon.wire.UdpFlyweight;
 
 /** Builds exact test frames with the wire flyweights (checksums correct unless a test breaks them). */
@@ -257,6 +258,21 @@ public final class Frames
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     private static final int TCP_AT = 34;
+
+    /** A TCP segment from B ({@link #IP_B}) to A ({@link #IP_A}) with options (4n bytes), correct checksum. */
+    public static byte[] tcp(final int srcPort, final int dstPort, final int seq, final int ack, final int flags,
+        final int window, final byte[] options, final byte[] payload)
+    {
+        final int header = 20 + options.length;
+        final byte[] bytes = new byte[header + payload.length];
+        System.arraycopy(options, 0, bytes, 20, options.length);
+        System.arraycopy(payload, 0, bytes, header, payload.length);
+        final TcpFlyweight t = new TcpFlyweight().wrapForWrite(MemorySegment.ofArray(bytes), 0, bytes.length);
+        t.sourcePort(srcPort).destinationPort(dstPort).sequenceNumber(seq).acknowledgmentNumber(ack)
+            .dataOffset(header / 4).flags(flags).window(window).checksum(0).urgentPointer(0);
+        t.checksum(t.computeChecksum(IP_B, IP_A));
+        return ip().protocol(6).payload(bytes).frame();
+    }
 
     /** TCP options NOP NOP Timestamps(TSval, TSecr): 12 bytes. */
     public static byte[] ts(final int tsval, final int tsecr)

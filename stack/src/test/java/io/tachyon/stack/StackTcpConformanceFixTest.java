@@ -49,16 +49,7 @@ class StackTcpConformanceFixTest
     private static byte[] tcp(final int seq, final int ack, final int flags, final int window, final byte[] options,
         final byte[] payload)
     {
-        final int header = 20 + options.length;
-        final byte[] bytes = new byte[header + payload.length];
-        final MemorySegment s = MemorySegment.ofArray(bytes);
-        System.arraycopy(options, 0, bytes, 20, options.length);
-        System.arraycopy(payload, 0, bytes, header, payload.length);
-        final TcpFlyweight t = new TcpFlyweight().wrapForWrite(s, 0, bytes.length);
-        t.sourcePort(PEER_PORT).destinationPort(80).sequenceNumber(seq).acknowledgmentNumber(ack)
-            .dataOffset(header / 4).flags(flags).window(window).checksum(0).urgentPointer(0);
-        t.checksum(t.computeChecksum(Frames.IP_B, Frames.IP_A));
-        return Frames.ip().protocol(6).payload(bytes).frame();
+        return Frames.tcp(PEER_PORT, 80, seq, ack, flags, window, options, payload);
     }
 
     /** MSS 1460 (and NOP NOP timestamps with TSval 100 if asked). */

@@ -4,7 +4,6 @@ import static io.tachyon.stack.Frames.ackOf;
 import static io.tachyon.stack.Frames.flagsOf;
 import static io.tachyon.stack.Frames.seqOf;
 import static io.tachyon.stack.Frames.ts;
-import static io.tachyon.stack.Frames.u32;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -40,16 +39,7 @@ class StackTcpSegmentTest
     private static byte[] tcp(final int seq, final int ack, final int flags, final int window, final byte[] options,
         final byte[] payload)
     {
-        final int header = 20 + options.length;
-        final byte[] bytes = new byte[header + payload.length];
-        final MemorySegment s = MemorySegment.ofArray(bytes);
-        System.arraycopy(options, 0, bytes, 20, options.length);
-        System.arraycopy(payload, 0, bytes, header, payload.length);
-        final TcpFlyweight t = new TcpFlyweight().wrapForWrite(s, 0, bytes.length);
-        t.sourcePort(PEER_PORT).destinationPort(80).sequenceNumber(seq).acknowledgmentNumber(ack)
-            .dataOffset(header / 4).flags(flags).window(window).checksum(0).urgentPointer(0);
-        t.checksum(t.computeChecksum(Frames.IP_B, Frames.IP_A));
-        return Frames.ip().protocol(6).payload(bytes).frame();
+        return Frames.tcp(PEER_PORT, 80, seq, ack, flags, window, options, payload);
     }
 
     /** MSS, then NOP + window scale if shift >= 0, then NOP NOP + timestamps if tsval != 0. */

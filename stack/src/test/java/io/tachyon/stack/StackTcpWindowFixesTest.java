@@ -39,14 +39,7 @@ class StackTcpWindowFixesTest
     private static byte[] tcp(final int seq, final int ack, final int flags, final int window, final byte[] options,
         final int payload)
     {
-        final int header = 20 + options.length;
-        final byte[] bytes = new byte[header + payload];
-        System.arraycopy(options, 0, bytes, 20, options.length);
-        final TcpFlyweight t = new TcpFlyweight().wrapForWrite(MemorySegment.ofArray(bytes), 0, bytes.length);
-        t.sourcePort(5000).destinationPort(80).sequenceNumber(seq).acknowledgmentNumber(ack)
-            .dataOffset(header / 4).flags(flags).window(window).checksum(0).urgentPointer(0);
-        t.checksum(t.computeChecksum(Frames.IP_B, Frames.IP_A));
-        return Frames.ip().protocol(6).payload(bytes).frame();
+        return Frames.tcp(5000, 80, seq, ack, flags, window, options, new byte[payload]);
     }
 
     private static byte[] data(final int seq, final int ack, final int window, final int payload)
