@@ -62,17 +62,9 @@ public class KernelTcpBulkBenchmark
     @Setup(Level.Trial)
     public void setUp() throws IOException
     {
-        inline = switch (mode)
-        {
-            case "inline" -> true;
-            case "threaded" -> false;
-            default -> throw new IllegalArgumentException("mode must be inline or threaded: " + mode);
-        };
+        inline = BenchSetup.inline(mode);
         source = ByteBuffer.allocateDirect(CHUNK);
-        for (int i = 0; i < CHUNK; i++)
-        {
-            source.put(i, (byte)(i * 31 + 7));
-        }
+        BenchSetup.fill(source, CHUNK);
         sink = ByteBuffer.allocateDirect(CHUNK);
         pair = new KernelTcpPair();
         if (!inline)

@@ -19,7 +19,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.IterationParams;
-import org.openjdk.jmh.runner.IterationType;
 
 /**
  * The kernel baseline for {@link TcpPingPongBenchmark}: the same ping-pong through the operating system's TCP over
@@ -36,9 +35,6 @@ import org.openjdk.jmh.runner.IterationType;
 @Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"})
 public class KernelTcpPingPongBenchmark
 {
-    private static final long TIMEOUT_NS = 5_000_000_000L;
-    private static final int SPINS_PER_CLOCK_CHECK = 1024;
-
     /** {@code inline} (one thread does both ends) or {@code threaded} (the server has its own thread). */
     @Param({"inline", "threaded"})
     public String mode;
@@ -70,18 +66,10 @@ public class KernelTcpPingPongBenchmark
     @Setup(Level.Trial)
     public void setUp() throws IOException
     {
-        inline = switch (mode)
-        {
-            case "inline" -> true;
-            case "threaded" -> false;
-            default -> throw new IllegalArgumentException("mode must be inline or threaded: " + mode);
-        };
+        inline = BenchSetup.inline(mode);
         recorder = new LatencyRecorder("tcp-pingpong-kernel-" + mode + "-" + size);
         ping = ByteBuffer.allocateDirect(size);
-        for (int i = 0; i < size; i++)
-        {
-            ping.put(i, (byte)(i * 31 + 7));
-        }
+        BenchSetup.fill(ping, size);
         pong = ByteBuffer.allocateDirect(size);
         echoBuffer = ByteBuffer.allocateDirect(64 * 1024);
         pair = new KernelTcpPair();
@@ -133,7 +121,7 @@ public class KernelTcpPingPongBenchmark
     @SuppressWarnings("exports") // JMH's IterationParams; jmh.core is not required transitively
     public void tearDownIteration(final IterationParams params)
     {
-        recorder.endIteration(params.getType() == IterationType.MEASUREMENT);
+        recorder.endIteration(params);
     }
 
     /**
@@ -145,14 +133,13 @@ public class KernelTcpPingPongBenchmark
     @Benchmark
     public long roundTrip() throws IOException
     {
-        final long start = System.nanoTime();
+        recorder.startRoundTrip();
         ping.clear();
         while (ping.hasRemaining())
         {
             pair.client.write(ping);
         }
         pong.clear();
-        int spins = 0;
         while (pong.hasRemaining())
         {
             if (inline)
@@ -163,16 +150,12 @@ public class KernelTcpPingPongBenchmark
             {
                 throw new IllegalStateException("the server closed the connection");
             }
-            if (++spins == SPINS_PER_CLOCK_CHECK)
+            if (recorder.overdue())
             {
-                spins = 0;
-                if (System.nanoTime() - start > TIMEOUT_NS)
-                {
-                    throw new IllegalStateException("no pong within 5 s; server failure: " + pair.failure);
-                }
+                throw new IllegalStateException("no pong within 5 s; server failure: " + pair.failure);
             }
         }
-        recorder.record(System.nanoTime() - start);
+        recorder.endRoundTrip();
         return ++roundTrips;
     }
 

@@ -21,7 +21,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.IterationParams;
-import org.openjdk.jmh.runner.IterationType;
 
 /**
  * The kernel baseline for {@link UdpEchoBenchmark}: the same UDP echo round trip through the operating system's
@@ -46,10 +45,6 @@ import org.openjdk.jmh.runner.IterationType;
 @Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"})
 public class KernelUdpEchoBenchmark
 {
-    /** How long a round trip may take before the benchmark gives up. */
-    private static final long TIMEOUT_NS = 5_000_000_000L;
-    private static final int SPINS_PER_CLOCK_CHECK = 1024;
-
     /** The UDP payload size in bytes. */
     @Param({"64", "1024"})
     public int size;
@@ -126,10 +121,7 @@ public class KernelUdpEchoBenchmark
         client.configureBlocking(false);
         serverChannel.configureBlocking(false);
         out = ByteBuffer.allocateDirect(size);
-        for (int i = 0; i < size; i++)
-        {
-            out.put(i, (byte)(i * 31 + 7));
-        }
+        BenchSetup.fill(out, size);
         in = ByteBuffer.allocateDirect(65_536);
         server = new EchoServer(serverChannel);
         serverThread = new Thread(server, "kernel-echo-server");
@@ -156,7 +148,7 @@ public class KernelUdpEchoBenchmark
     @SuppressWarnings("exports") // JMH's IterationParams; jmh.core is not required transitively
     public void tearDownIteration(final IterationParams params)
     {
-        recorder.endIteration(params.getType() == IterationType.MEASUREMENT);
+        recorder.endIteration(params);
     }
 
     /**
@@ -168,13 +160,12 @@ public class KernelUdpEchoBenchmark
     @Benchmark
     public long roundTrip() throws IOException
     {
-        final long start = System.nanoTime();
+        recorder.startRoundTrip();
         out.clear();
         if (client.write(out) != size)
         {
             throw new IllegalStateException("client write refused (socket buffer full)");
         }
-        int spins = 0;
         while (true)
         {
             in.clear();
@@ -187,16 +178,12 @@ public class KernelUdpEchoBenchmark
                 }
                 break;
             }
-            if (++spins == SPINS_PER_CLOCK_CHECK)
+            if (recorder.overdue())
             {
-                spins = 0;
-                if (System.nanoTime() - start > TIMEOUT_NS)
-                {
-                    throw new IllegalStateException("no echo within 5 s; server failure: " + server.failure);
-                }
+                throw new IllegalStateException("no echo within 5 s; server failure: " + server.failure);
             }
         }
-        recorder.record(System.nanoTime() - start);
+        recorder.endRoundTrip();
         return ++received;
     }
 

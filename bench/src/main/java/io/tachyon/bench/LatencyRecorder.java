@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.security.CodeSource;
 
 import org.HdrHistogram.Histogram;
+import org.openjdk.jmh.infra.IterationParams;
+import org.openjdk.jmh.runner.IterationType;
 
 /**
  * Round-trip times of one benchmark trial in HdrHistogram form: every round trip is recorded into the iteration's
@@ -37,10 +39,16 @@ final class LatencyRecorder
     private static final long HIGHEST_NS = 10_000_000_000L;
     private static final int SIGNIFICANT_DIGITS = 3;
     private static final double NS_PER_US = 1000.0;
+    /** How long a round trip may take before {@link #overdue()} says so (5 s). */
+    private static final long TIMEOUT_NS = 5_000_000_000L;
+    /** Calls of {@link #overdue()} between two reads of the clock. */
+    private static final int SPINS_PER_CLOCK_CHECK = 1024;
 
     private final String name;
     private final Histogram iteration = new Histogram(1, HIGHEST_NS, SIGNIFICANT_DIGITS);
     private final Histogram trial = new Histogram(1, HIGHEST_NS, SIGNIFICANT_DIGITS);
+    private long start;
+    private int spins;
 
     /**
      * A recorder for one trial.
@@ -58,6 +66,42 @@ final class LatencyRecorder
     void beginIteration()
     {
         iteration.reset();
+    }
+
+    /**
+     * Starts timing one round trip.
+     *
+     * @return its start, {@link System#nanoTime()}.
+     */
+    long startRoundTrip()
+    {
+        spins = 0;
+        start = System.nanoTime();
+        return start;
+    }
+
+    /**
+     * For the busy-wait of the round trip being timed: counts one spin and, every {@value #SPINS_PER_CLOCK_CHECK}
+     * spins, reads the clock.
+     *
+     * @return true once the round trip has taken more than 5 s (seen at a clock check).
+     */
+    boolean overdue()
+    {
+        if (++spins == SPINS_PER_CLOCK_CHECK)
+        {
+            spins = 0;
+            return System.nanoTime() - start > TIMEOUT_NS;
+        }
+        return false;
+    }
+
+    /**
+     * Ends the round trip started by {@link #startRoundTrip()} and records its duration.
+     */
+    void endRoundTrip()
+    {
+        record(System.nanoTime() - start);
     }
 
     /**
@@ -85,6 +129,16 @@ final class LatencyRecorder
         {
             trial.add(h);
         }
+    }
+
+    /**
+     * Ends a JMH iteration: kept for the trial if it was a measurement iteration.
+     *
+     * @param params the iteration, as JMH injects it into a {@code @TearDown(Level.Iteration)} method.
+     */
+    void endIteration(final IterationParams params)
+    {
+        endIteration(params.getType() == IterationType.MEASUREMENT);
     }
 
     /**

@@ -3,7 +3,6 @@ package io.tachyon.bench;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.concurrent.TimeUnit;
 
 import org.openjdk.jmh.annotations.Benchmark;
@@ -71,19 +70,11 @@ public class TcpBulkBenchmark
     @Setup(Level.Trial)
     public void setUp() throws IOException
     {
-        inline = switch (mode)
-        {
-            case "inline" -> true;
-            case "threaded" -> false;
-            default -> throw new IllegalArgumentException("mode must be inline or threaded: " + mode);
-        };
+        inline = BenchSetup.inline(mode);
         arena = Arena.ofShared();
         source = arena.allocate(CHUNK, 64);
         sink = arena.allocate(CHUNK, 64);
-        for (int i = 0; i < CHUNK; i++)
-        {
-            source.set(ValueLayout.JAVA_BYTE, i, (byte)(i * 31 + 7));
-        }
+        BenchSetup.fill(source, CHUNK);
         pair = new TcpPair();
         if (!inline)
         {

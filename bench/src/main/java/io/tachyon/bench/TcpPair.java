@@ -2,11 +2,7 @@ package io.tachyon.bench;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.function.IntSupplier;
-import java.util.stream.Stream;
 
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
@@ -14,23 +10,17 @@ import org.agrona.concurrent.BusySpinIdleStrategy;
 
 import io.tachyon.driver.memory.MemoryWire;
 import io.tachyon.stack.Stack;
-import io.tachyon.stack.StackConfig;
 import io.tachyon.tcp.TcpListener;
 import io.tachyon.tcp.TcpSocket;
-import io.tachyon.time.SystemClock;
 
 /**
- * Two in-process Tachyon stacks on a fault-free {@link MemoryWire} with the real {@link SystemClock}, and one TCP
- * connection between them (NODELAY on both ends): the client 10.0.0.1 connected to the server 10.0.0.2 port 7. The
- * connection is set up inline (one thread drives both stacks); {@link #startServerThread} then moves the server
+ * Two in-process Tachyon stacks on a fault-free {@link MemoryWire} with the real
+ * {@link io.tachyon.time.SystemClock} ({@link WiredStacks}), and one TCP connection between them (NODELAY on both
+ * ends): the client 10.0.0.1 connected to the server 10.0.0.2 port 7. The connection is set up inline (one thread drives both stacks); {@link #startServerThread} then moves the server
  * stack, and the server's application work, onto a busy-spinning thread of its own.
  */
 final class TcpPair implements AutoCloseable
 {
-    private static final int CLIENT_ADDRESS = 0x0a000001;
-    private static final int SERVER_ADDRESS = 0x0a000002;
-    private static final long CLIENT_MAC = 0x020000000001L;
-    private static final long SERVER_MAC = 0x020000000002L;
     private static final int PORT = 7;
     private static final long SETUP_TIMEOUT_NS = 5_000_000_000L;
 
@@ -44,25 +34,18 @@ final class TcpPair implements AutoCloseable
     final TcpSocket clientSocket;
     /** The server's end of the connection. */
     final TcpSocket serverSocket;
-    private final Path countersDirectory;
+    private final WiredStacks stacks;
     private AgentRunner serverRunner;
 
     /** Builds both stacks and connects them inline. */
     TcpPair() throws IOException
     {
-        countersDirectory = Files.createTempDirectory("tachyon-bench-tcp-");
-        final SystemClock clock = new SystemClock();
-        wire = MemoryWire.of(clock);
-        wire.endpointA().open();
-        wire.endpointB().open();
-        wire.endpointA().start();
-        wire.endpointB().start();
-        client = new Stack(StackConfig.builder().name("bench-tcp-client").countersDirectory(countersDirectory)
-            .mac(CLIENT_MAC).address(CLIENT_ADDRESS, 24).build(), wire.endpointA(), 0, clock);
-        server = new Stack(StackConfig.builder().name("bench-tcp-server").countersDirectory(countersDirectory)
-            .mac(SERVER_MAC).address(SERVER_ADDRESS, 24).build(), wire.endpointB(), 0, clock);
+        stacks = new WiredStacks("bench-tcp");
+        wire = stacks.wire;
+        client = stacks.client;
+        server = stacks.server;
         final TcpListener listener = server.tcp().listen(PORT, 4);
-        clientSocket = client.tcp().open().nodelay(true).connect(SERVER_ADDRESS, PORT);
+        clientSocket = client.tcp().open().nodelay(true).connect(WiredStacks.SERVER_ADDRESS, PORT);
         TcpSocket accepted = null;
         final long start = System.nanoTime();
         while (accepted == null || !clientSocket.isEstablished())
@@ -117,25 +100,9 @@ final class TcpPair implements AutoCloseable
         {
             serverRunner.close();
         }
-        else
+        try
         {
-            server.close();
-        }
-        client.close();
-        wire.close();
-        try (Stream<Path> paths = Files.walk(countersDirectory))
-        {
-            paths.sorted(Comparator.reverseOrder()).forEach(path ->
-            {
-                try
-                {
-                    Files.delete(path);
-                }
-                catch (final IOException ex)
-                {
-                    throw new UncheckedIOException(ex);
-                }
-            });
+            stacks.close(serverRunner != null);
         }
         catch (final IOException ex)
         {

@@ -3,7 +3,6 @@ package io.tachyon.bench;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.concurrent.TimeUnit;
 
 import org.openjdk.jmh.annotations.Benchmark;
@@ -20,7 +19,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.IterationParams;
-import org.openjdk.jmh.runner.IterationType;
 
 import io.tachyon.tcp.TcpSocket;
 
@@ -43,9 +41,6 @@ import io.tachyon.tcp.TcpSocket;
 @Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"})
 public class TcpPingPongBenchmark
 {
-    private static final long TIMEOUT_NS = 5_000_000_000L;
-    private static final int SPINS_PER_CLOCK_CHECK = 1024;
-
     /** {@code inline} (one thread drives both stacks) or {@code threaded} (the server stack has its own thread). */
     @Param({"inline", "threaded"})
     public String mode;
@@ -78,21 +73,13 @@ public class TcpPingPongBenchmark
     @Setup(Level.Trial)
     public void setUp() throws IOException
     {
-        inline = switch (mode)
-        {
-            case "inline" -> true;
-            case "threaded" -> false;
-            default -> throw new IllegalArgumentException("mode must be inline or threaded: " + mode);
-        };
+        inline = BenchSetup.inline(mode);
         recorder = new LatencyRecorder("tcp-pingpong-" + mode + "-" + size);
         arena = Arena.ofShared();
         ping = arena.allocate(size, 64);
         pong = arena.allocate(size, 64);
         echoBuffer = arena.allocate(64 * 1024, 64);
-        for (int i = 0; i < size; i++)
-        {
-            ping.set(ValueLayout.JAVA_BYTE, i, (byte)(i * 31 + 7));
-        }
+        BenchSetup.fill(ping, size);
         pair = new TcpPair();
         if (!inline)
         {
@@ -135,7 +122,7 @@ public class TcpPingPongBenchmark
     @SuppressWarnings("exports") // JMH's IterationParams; jmh.core is not required transitively
     public void tearDownIteration(final IterationParams params)
     {
-        recorder.endIteration(params.getType() == IterationType.MEASUREMENT);
+        recorder.endIteration(params);
     }
 
     /**
@@ -146,14 +133,13 @@ public class TcpPingPongBenchmark
     @Benchmark
     public long roundTrip()
     {
-        final long start = System.nanoTime();
+        recorder.startRoundTrip();
         final TcpSocket socket = pair.clientSocket;
         if (socket.write(ping, 0, size) != size)
         {
             throw new IllegalStateException("client send buffer full");
         }
         int got = 0;
-        int spins = 0;
         while (got < size)
         {
             pair.client.doWork();
@@ -171,16 +157,12 @@ public class TcpPingPongBenchmark
             {
                 throw new IllegalStateException("connection closed: " + socket.state() + " " + socket.error());
             }
-            if (++spins == SPINS_PER_CLOCK_CHECK)
+            if (recorder.overdue())
             {
-                spins = 0;
-                if (System.nanoTime() - start > TIMEOUT_NS)
-                {
-                    throw new IllegalStateException("no pong within 5 s: " + socket + " " + socket.error());
-                }
+                throw new IllegalStateException("no pong within 5 s: " + socket + " " + socket.error());
             }
         }
-        recorder.record(System.nanoTime() - start);
+        recorder.endRoundTrip();
         return ++roundTrips;
     }
 

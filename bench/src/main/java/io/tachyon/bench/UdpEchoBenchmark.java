@@ -1,15 +1,9 @@
 package io.tachyon.bench;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BusySpinIdleStrategy;
@@ -27,11 +21,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.IterationParams;
-import org.openjdk.jmh.runner.IterationType;
 
 import io.tachyon.driver.memory.MemoryWire;
 import io.tachyon.stack.Stack;
-import io.tachyon.stack.StackConfig;
 import io.tachyon.time.SystemClock;
 import io.tachyon.udp.UdpHandler;
 import io.tachyon.udp.UdpSocket;
@@ -75,16 +67,9 @@ import io.tachyon.udp.UdpSocket;
 @Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"})
 public class UdpEchoBenchmark
 {
-    private static final int CLIENT_ADDRESS = 0x0a000001;
-    private static final int SERVER_ADDRESS = 0x0a000002;
-    private static final long CLIENT_MAC = 0x020000000001L;
-    private static final long SERVER_MAC = 0x020000000002L;
+    private static final int SERVER_ADDRESS = WiredStacks.SERVER_ADDRESS;
     private static final int ECHO_PORT = 7;
     private static final int CLIENT_PORT = 40_000;
-    /** How long a round trip may take before the benchmark gives up (a lost datagram would otherwise hang it). */
-    private static final long TIMEOUT_NS = 5_000_000_000L;
-    /** Spins between two reads of the clock while waiting. */
-    private static final int SPINS_PER_CLOCK_CHECK = 1024;
 
     /** {@code inline} (one thread drives both stacks) or {@code threaded} (the server stack has its own thread). */
     @Param({"inline", "threaded"})
@@ -94,7 +79,7 @@ public class UdpEchoBenchmark
     @Param({"64", "1024"})
     public int size;
 
-    private Path countersDirectory;
+    private WiredStacks stacks;
     private MemoryWire wire;
     private Stack client;
     private Stack server;
@@ -158,34 +143,19 @@ public class UdpEchoBenchmark
     @Setup(Level.Trial)
     public void setUp() throws IOException
     {
-        inline = switch (mode)
-        {
-            case "inline" -> true;
-            case "threaded" -> false;
-            default -> throw new IllegalArgumentException("mode must be inline or threaded: " + mode);
-        };
+        inline = BenchSetup.inline(mode);
         recorder = new LatencyRecorder("udp-echo-" + mode + "-" + size);
-        countersDirectory = Files.createTempDirectory("tachyon-bench-");
-        final SystemClock clock = new SystemClock();
-        wire = MemoryWire.of(clock);
-        wire.endpointA().open();
-        wire.endpointB().open();
-        wire.endpointA().start();
-        wire.endpointB().start();
-        client = new Stack(StackConfig.builder().name("bench-client").countersDirectory(countersDirectory)
-            .mac(CLIENT_MAC).address(CLIENT_ADDRESS, 24).build(), wire.endpointA(), 0, clock);
-        server = new Stack(StackConfig.builder().name("bench-server").countersDirectory(countersDirectory)
-            .mac(SERVER_MAC).address(SERVER_ADDRESS, 24).build(), wire.endpointB(), 0, clock);
+        stacks = new WiredStacks("bench");
+        wire = stacks.wire;
+        client = stacks.client;
+        server = stacks.server;
         server.openUdpSocket().bind(ECHO_PORT).handler(echo);
         socket = client.openUdpSocket().bind(CLIENT_PORT).handler(replies).connect(SERVER_ADDRESS, ECHO_PORT);
         replies.expectedLength = size;
 
         arena = Arena.ofShared();
         payload = arena.allocate(size, 64);
-        for (int i = 0; i < size; i++)
-        {
-            payload.set(ValueLayout.JAVA_BYTE, i, (byte)(i * 31 + 7));
-        }
+        BenchSetup.fill(payload, size);
 
         if (!inline)
         {
@@ -218,7 +188,7 @@ public class UdpEchoBenchmark
     @SuppressWarnings("exports") // JMH's IterationParams; jmh.core is not required transitively
     public void tearDownIteration(final IterationParams params)
     {
-        recorder.endIteration(params.getType() == IterationType.MEASUREMENT);
+        recorder.endIteration(params);
     }
 
     /**
@@ -229,13 +199,12 @@ public class UdpEchoBenchmark
     @Benchmark
     public long roundTrip()
     {
-        final long start = System.nanoTime();
+        recorder.startRoundTrip();
         final long expected = replies.received + 1;
         if (!socket.send(payload, 0, size))
         {
             throw new IllegalStateException("client send refused: no TX buffer");
         }
-        int spins = 0;
         while (replies.received != expected)
         {
             client.doWork();
@@ -243,16 +212,12 @@ public class UdpEchoBenchmark
             {
                 server.doWork();
             }
-            if (++spins == SPINS_PER_CLOCK_CHECK)
+            if (recorder.overdue())
             {
-                spins = 0;
-                if (System.nanoTime() - start > TIMEOUT_NS)
-                {
-                    throw new IllegalStateException("no echo within 5 s: " + diagnosis());
-                }
+                throw new IllegalStateException("no echo within 5 s: " + diagnosis());
             }
         }
-        recorder.record(System.nanoTime() - start);
+        recorder.endRoundTrip();
         return expected;
     }
 
@@ -286,32 +251,8 @@ public class UdpEchoBenchmark
             {
                 serverRunner.close(); // stops the thread; its onClose closes the server stack
             }
-            else
-            {
-                server.close();
-            }
-            client.close();
-            wire.close();
             arena.close();
-            deleteRecursively(countersDirectory);
-        }
-    }
-
-    private static void deleteRecursively(final Path root) throws IOException
-    {
-        try (Stream<Path> paths = Files.walk(root))
-        {
-            paths.sorted(Comparator.reverseOrder()).forEach(path ->
-            {
-                try
-                {
-                    Files.delete(path);
-                }
-                catch (final IOException ex)
-                {
-                    throw new UncheckedIOException(ex);
-                }
-            });
+            stacks.close(serverRunner != null);
         }
     }
 }

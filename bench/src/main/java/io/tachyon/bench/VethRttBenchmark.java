@@ -37,7 +37,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.IterationParams;
-import org.openjdk.jmh.runner.IterationType;
 
 /**
  * Ping-pong round trips over a real veth pair (root only): {@code tachyon} = two Tachyon stacks on the AF_XDP
@@ -136,10 +135,7 @@ public class VethRttBenchmark
             default -> throw new IllegalArgumentException("transport must be udp or tcp: " + transport);
         };
         recorder = new LatencyRecorder("veth-rtt-" + stack + "-" + transport + "-" + size);
-        for (int i = 0; i < size; i++)
-        {
-            out[i] = (byte) (i * 31 + 7);
-        }
+        BenchSetup.fill(out, size);
         if (tachyon)
         {
             try
@@ -356,7 +352,7 @@ public class VethRttBenchmark
     @SuppressWarnings("exports") // JMH's IterationParams; jmh.core is not required transitively
     public void tearDownIteration(final IterationParams params)
     {
-        recorder.endIteration(params.getType() == IterationType.MEASUREMENT);
+        recorder.endIteration(params);
     }
 
     /**
@@ -368,7 +364,7 @@ public class VethRttBenchmark
     @Benchmark
     public int roundTrip() throws IOException
     {
-        final long start = System.nanoTime();
+        final long start = recorder.startRoundTrip();
         final int got;
         if (tachyon)
         {
@@ -378,7 +374,7 @@ public class VethRttBenchmark
         {
             got = tcp ? kernelTcp(start) : kernelUdp(start);
         }
-        recorder.record(System.nanoTime() - start);
+        recorder.endRoundTrip();
         return got;
     }
 

@@ -7,6 +7,7 @@ import java.util.Objects;
 
 import io.netty.buffer.ByteBuf;
 import io.tachyon.ipv4.Ipv4Address;
+import io.tachyon.time.Backoff;
 import io.tachyon.time.Clock;
 
 /**
@@ -234,7 +235,7 @@ public final class TcpChannel implements AutoCloseable
                 throw new TcpTimeoutException("connect on " + this + " did not complete within " + config.timeoutNs()
                     + " ns (state " + s + ")");
             }
-            idle = TcpBackoff.idle(idle);
+            idle = Backoff.idle(idle);
         }
     }
 
@@ -299,22 +300,17 @@ public final class TcpChannel implements AutoCloseable
         Objects.checkFromIndexSize(offset, length, src.length);
         checkWrite();
         int done = 0;
-        long deadline = 0;
-        boolean waiting = false;
-        int idle = 0;
         while (done < length)
         {
             final int n = sendRing.write(src, offset + done, length - done);
             if (n > 0)
             {
                 done += n;
-                waiting = false;
-                idle = 0;
-                continue;
             }
-            deadline = awaitRoom(deadline, waiting);
-            waiting = true;
-            idle = TcpBackoff.idle(idle);
+            else
+            {
+                awaitRoom();
+            }
         }
     }
 
@@ -330,20 +326,12 @@ public final class TcpChannel implements AutoCloseable
     {
         Objects.requireNonNull(src, "src");
         checkWrite();
-        long deadline = 0;
-        boolean waiting = false;
-        int idle = 0;
         while (src.hasRemaining())
         {
-            if (sendRing.write(src) > 0)
+            if (sendRing.write(src) == 0)
             {
-                waiting = false;
-                idle = 0;
-                continue;
+                awaitRoom();
             }
-            deadline = awaitRoom(deadline, waiting);
-            waiting = true;
-            idle = TcpBackoff.idle(idle);
         }
     }
 
@@ -360,21 +348,12 @@ public final class TcpChannel implements AutoCloseable
     {
         Objects.requireNonNull(src, "src");
         checkWrite();
-        long deadline = 0;
-        boolean waiting = false;
-        int idle = 0;
         while (src.isReadable())
         {
-            final int n = writeSome(src);
-            if (n > 0)
+            if (writeSome(src) == 0)
             {
-                waiting = false;
-                idle = 0;
-                continue;
+                awaitRoom();
             }
-            deadline = awaitRoom(deadline, waiting);
-            waiting = true;
-            idle = TcpBackoff.idle(idle);
         }
     }
 
@@ -408,19 +387,26 @@ public final class TcpChannel implements AutoCloseable
         return n;
     }
 
-    private long awaitRoom(final long deadline, final boolean waiting)
+    /**
+     * Waits (backing off) until the send ring has room, after a write found it full: checks on every turn that
+     * writing is still allowed, and gives up with a {@link TcpTimeoutException} when no room appeared within the
+     * timeout.
+     */
+    private void awaitRoom()
     {
         checkWrite();
-        if (!waiting)
+        final long deadline = waitClock.nanoTime() + config.timeoutNs();
+        int idle = Backoff.idle(0);
+        while (sendRing.free() == 0)
         {
-            return waitClock.nanoTime() + config.timeoutNs();
+            checkWrite();
+            if (waitClock.nanoTime() - deadline >= 0)
+            {
+                throw new TcpTimeoutException("write on " + this + " made no progress within " + config.timeoutNs()
+                    + " ns (the send ring stayed full: is the stack's duty cycle running, does the peer read?)");
+            }
+            idle = Backoff.idle(idle);
         }
-        if (waitClock.nanoTime() - deadline >= 0)
-        {
-            throw new TcpTimeoutException("write on " + this + " made no progress within " + config.timeoutNs()
-                + " ns (the send ring stayed full: is the stack's duty cycle running, does the peer read?)");
-        }
-        return deadline;
     }
 
     /**
@@ -493,19 +479,13 @@ public final class TcpChannel implements AutoCloseable
      */
     public int read(final byte[] dst, final int offset, final int length)
     {
-        int n = tryRead(dst, offset, length);
+        final int n = tryRead(dst, offset, length);
         if (n != 0 || length == 0)
         {
             return n;
         }
-        final long deadline = waitClock.nanoTime() + config.timeoutNs();
-        int idle = 0;
-        while ((n = tryRead(dst, offset, length)) == 0)
-        {
-            checkDeadline(deadline, "read");
-            idle = TcpBackoff.idle(idle);
-        }
-        return n;
+        awaitData();
+        return tryRead(dst, offset, length);
     }
 
     /**
@@ -540,19 +520,13 @@ public final class TcpChannel implements AutoCloseable
      */
     public int read(final ByteBuffer dst)
     {
-        int n = tryRead(dst);
+        final int n = tryRead(dst);
         if (n != 0 || !dst.hasRemaining())
         {
             return n;
         }
-        final long deadline = waitClock.nanoTime() + config.timeoutNs();
-        int idle = 0;
-        while ((n = tryRead(dst)) == 0)
-        {
-            checkDeadline(deadline, "read");
-            idle = TcpBackoff.idle(idle);
-        }
-        return n;
+        awaitData();
+        return tryRead(dst);
     }
 
     /**
@@ -568,19 +542,13 @@ public final class TcpChannel implements AutoCloseable
     public int read(final ByteBuf dst)
     {
         Objects.requireNonNull(dst, "dst");
-        int n = tryRead(dst);
+        final int n = tryRead(dst);
         if (n != 0 || !dst.isWritable())
         {
             return n;
         }
-        final long deadline = waitClock.nanoTime() + config.timeoutNs();
-        int idle = 0;
-        while ((n = tryRead(dst)) == 0)
-        {
-            checkDeadline(deadline, "read");
-            idle = TcpBackoff.idle(idle);
-        }
-        return n;
+        awaitData();
+        return tryRead(dst);
     }
 
     /**
@@ -620,6 +588,26 @@ public final class TcpChannel implements AutoCloseable
         }
         dst.writerIndex(index + n);
         return n;
+    }
+
+    /**
+     * Waits (backing off) after a read found nothing, until received bytes, the end of stream or an error (thrown)
+     * is there; throws {@link TcpTimeoutException} when none came within the timeout.
+     */
+    private void awaitData()
+    {
+        final long deadline = waitClock.nanoTime() + config.timeoutNs();
+        int idle = 0;
+        while (true)
+        {
+            checkOpen("read");
+            if (receiveRing.available() > 0 || noData("read") != 0)
+            {
+                return;
+            }
+            checkDeadline(deadline, "read");
+            idle = Backoff.idle(idle);
+        }
     }
 
     private void checkDeadline(final long deadline, final String what)
@@ -667,7 +655,7 @@ public final class TcpChannel implements AutoCloseable
         int idle = 0;
         while (!released && !closedByStack && waitClock.nanoTime() - deadline < 0)
         {
-            idle = TcpBackoff.idle(idle);
+            idle = Backoff.idle(idle);
         }
     }
 

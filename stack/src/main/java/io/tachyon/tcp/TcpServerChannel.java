@@ -3,6 +3,7 @@ package io.tachyon.tcp;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.tachyon.time.Backoff;
 import io.tachyon.time.Clock;
 
 /**
@@ -121,7 +122,7 @@ public final class TcpServerChannel implements AutoCloseable
                 throw new TcpTimeoutException("accept on port " + port + " got no connection within " + timeoutNs
                     + " ns");
             }
-            idle = TcpBackoff.idle(idle);
+            idle = Backoff.idle(idle);
         }
         return channel;
     }

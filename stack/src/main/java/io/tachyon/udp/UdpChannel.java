@@ -10,6 +10,7 @@ import java.util.Objects;
 
 import io.netty.buffer.ByteBuf;
 import io.tachyon.ipv4.Ipv4Address;
+import io.tachyon.time.Backoff;
 import io.tachyon.time.Clock;
 
 /**

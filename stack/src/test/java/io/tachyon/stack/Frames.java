@@ -1,6 +1,8 @@
 package io.tachyon.stack;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 import io.tachyon.ipv4.Ipv4Address;
@@ -8,6 +10,7 @@ import io.tachyon.wire.ArpFlyweight;
 import io.tachyon.wire.EthernetFlyweight;
 import io.tachyon.wire.IcmpFlyweight;
 import io.tachyon.wire.Ipv4Flyweight;
+import io.tachyon.wire.TcpFlyweight;
 import io.tachyon.wire.UdpFlyweight;
 
 /** Builds exact test frames with the wire flyweights (checksums correct unless a test breaks them). */
@@ -248,5 +251,93 @@ public final class Frames
             bytes[i] = (byte)(i * 31 + seed * 7 + (i >>> 8));
         }
         return bytes;
+    }
+
+    // TCP segments in frames of Ethernet + a 20-byte IPv4 header (the TCP header at 34).
+
+    private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final int TCP_AT = 34;
+
+    /** A TCP segment from B ({@link #IP_B}) to A ({@link #IP_A}) with options (4n bytes), correct checksum. */
+    public static byte[] tcp(final int srcPort, final int dstPort, final int seq, final int ack, final int flags,
+        final int window, final byte[] options, final byte[] payload)
+    {
+        final int header = 20 + options.length;
+        final byte[] bytes = new byte[header + payload.length];
+        System.arraycopy(options, 0, bytes, 20, options.length);
+        System.arraycopy(payload, 0, bytes, header, payload.length);
+        final TcpFlyweight t = new TcpFlyweight().wrapForWrite(MemorySegment.ofArray(bytes), 0, bytes.length);
+        t.sourcePort(srcPort).destinationPort(dstPort).sequenceNumber(seq).acknowledgmentNumber(ack)
+            .dataOffset(header / 4).flags(flags).window(window).checksum(0).urgentPointer(0);
+        t.checksum(t.computeChecksum(IP_B, IP_A));
+        return ip().protocol(6).payload(bytes).frame();
+    }
+
+    /** TCP options NOP NOP Timestamps(TSval, TSecr): 12 bytes. */
+    public static byte[] ts(final int tsval, final int tsecr)
+    {
+        final byte[] o = {1, 1, 8, 10, 0, 0, 0, 0, 0, 0, 0, 0};
+        MemorySegment.ofArray(o).set(U32, 4, tsval);
+        MemorySegment.ofArray(o).set(U32, 8, tsecr);
+        return o;
+    }
+
+    /**
+     * SYN options: MSS; NOP + window scale if {@code shift >= 0}; NOP NOP + SACK-permitted if {@code sack}; NOP NOP
+     * + timestamps (TSval {@code tsval}, TSecr 0) if {@code tsval != 0}.
+     */
+    public static byte[] synOptions(final int mss, final int shift, final boolean sack, final int tsval)
+    {
+        final byte[] o = new byte[4 + (shift >= 0 ? 4 : 0) + (sack ? 4 : 0) + (tsval != 0 ? 12 : 0)];
+        o[0] = 2;
+        o[1] = 4;
+        MemorySegment.ofArray(o).set(U16, 2, (short)mss);
+        int at = 4;
+        if (shift >= 0)
+        {
+            o[at] = 1;
+            o[at + 1] = 3;
+            o[at + 2] = 3;
+            o[at + 3] = (byte)shift;
+            at += 4;
+        }
+        if (sack)
+        {
+            o[at] = 1;
+            o[at + 1] = 1;
+            o[at + 2] = 4;
+            o[at + 3] = 2;
+            at += 4;
+        }
+        if (tsval != 0)
+        {
+            System.arraycopy(ts(tsval, 0), 0, o, at, 12);
+        }
+        return o;
+    }
+
+    /** The big-endian 32-bit word at {@code at} of a frame. */
+    public static int u32(final byte[] frame, final int at)
+    {
+        return MemorySegment.ofArray(frame).get(U32, at);
+    }
+
+    /** The TCP sequence number. */
+    public static int seqOf(final byte[] frame)
+    {
+        return u32(frame, TCP_AT + 4);
+    }
+
+    /** The TCP acknowledgment number. */
+    public static int ackOf(final byte[] frame)
+    {
+        return u32(frame, TCP_AT + 8);
+    }
+
+    /** The TCP flags byte. */
+    public static int flagsOf(final byte[] frame)
+    {
+        return frame[TCP_AT + 13] & 0xFF;
     }
 }

@@ -1,5 +1,10 @@
 package io.tachyon.stack;
 
+import static io.tachyon.stack.Frames.ackOf;
+import static io.tachyon.stack.Frames.flagsOf;
+import static io.tachyon.stack.Frames.seqOf;
+import static io.tachyon.stack.Frames.ts;
+import static io.tachyon.stack.Frames.u32;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -44,63 +49,13 @@ class StackTcpConformanceFixTest
     private static byte[] tcp(final int seq, final int ack, final int flags, final int window, final byte[] options,
         final byte[] payload)
     {
-        final int header = 20 + options.length;
-        final byte[] bytes = new byte[header + payload.length];
-        final MemorySegment s = MemorySegment.ofArray(bytes);
-        System.arraycopy(options, 0, bytes, 20, options.length);
-        System.arraycopy(payload, 0, bytes, header, payload.length);
-        final TcpFlyweight t = new TcpFlyweight().wrapForWrite(s, 0, bytes.length);
-        t.sourcePort(PEER_PORT).destinationPort(80).sequenceNumber(seq).acknowledgmentNumber(ack)
-            .dataOffset(header / 4).flags(flags).window(window).checksum(0).urgentPointer(0);
-        t.checksum(t.computeChecksum(Frames.IP_B, Frames.IP_A));
-        return Frames.ip().protocol(6).payload(bytes).frame();
-    }
-
-    /** NOP NOP Timestamps. */
-    private static byte[] ts(final int tsval, final int tsecr)
-    {
-        final byte[] o = new byte[12];
-        o[0] = 1;
-        o[1] = 1;
-        o[2] = 8;
-        o[3] = 10;
-        MemorySegment.ofArray(o).set(U32, 4, tsval);
-        MemorySegment.ofArray(o).set(U32, 8, tsecr);
-        return o;
+        return Frames.tcp(PEER_PORT, 80, seq, ack, flags, window, options, payload);
     }
 
     /** MSS 1460 (and NOP NOP timestamps with TSval 100 if asked). */
     private static byte[] synOptions(final boolean timestamps)
     {
-        final byte[] o = new byte[timestamps ? 16 : 4];
-        o[0] = 2;
-        o[1] = 4;
-        MemorySegment.ofArray(o).set(U16, 2, (short)1460);
-        if (timestamps)
-        {
-            System.arraycopy(ts(100, 0), 0, o, 4, 12);
-        }
-        return o;
-    }
-
-    private static int u32(final byte[] frame, final int at)
-    {
-        return MemorySegment.ofArray(frame).get(U32, at);
-    }
-
-    private static int seqOf(final byte[] frame)
-    {
-        return u32(frame, 34 + 4);
-    }
-
-    private static int ackOf(final byte[] frame)
-    {
-        return u32(frame, 34 + 8);
-    }
-
-    private static int flagsOf(final byte[] frame)
-    {
-        return frame[34 + 13] & 0xFF;
+        return Frames.synOptions(1460, -1, false, timestamps ? 100 : 0);
     }
 
     private static int windowOf(final byte[] frame)

@@ -1,5 +1,11 @@
 package io.tachyon.stack;
 
+import static io.tachyon.stack.Frames.ackOf;
+import static io.tachyon.stack.Frames.flagsOf;
+import static io.tachyon.stack.Frames.seqOf;
+import static io.tachyon.stack.Frames.synOptions;
+import static io.tachyon.stack.Frames.ts;
+import static io.tachyon.stack.Frames.u32;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -55,16 +61,7 @@ class StackTcpListenTest
     private static byte[] tcp(final int srcPort, final int dstPort, final int seq, final int ack, final int flags,
         final int window, final byte[] options, final byte[] payload)
     {
-        final int header = 20 + options.length;
-        final byte[] bytes = new byte[header + payload.length];
-        final MemorySegment s = MemorySegment.ofArray(bytes);
-        System.arraycopy(options, 0, bytes, 20, options.length);
-        System.arraycopy(payload, 0, bytes, header, payload.length);
-        final TcpFlyweight t = new TcpFlyweight().wrapForWrite(s, 0, bytes.length);
-        t.sourcePort(srcPort).destinationPort(dstPort).sequenceNumber(seq).acknowledgmentNumber(ack)
-            .dataOffset(header / 4).flags(flags).window(window).checksum(0).urgentPointer(0);
-        t.checksum(t.computeChecksum(Frames.IP_B, Frames.IP_A));
-        return Frames.ip().protocol(6).payload(bytes).frame();
+        return Frames.tcp(srcPort, dstPort, seq, ack, flags, window, options, payload);
     }
 
     /** A segment from B:{@code srcPort} to A:80. */
@@ -72,66 +69,6 @@ class StackTcpListenTest
         final byte[] options, final byte[] payload)
     {
         return tcp(srcPort, 80, seq, ack, flags, window, options, payload);
-    }
-
-    /** NOP NOP Timestamps. */
-    private static byte[] ts(final int tsval, final int tsecr)
-    {
-        final byte[] o = {1, 1, 8, 10, 0, 0, 0, 0, 0, 0, 0, 0};
-        MemorySegment.ofArray(o).set(U32, 4, tsval);
-        MemorySegment.ofArray(o).set(U32, 8, tsecr);
-        return o;
-    }
-
-    /** MSS; NOP + window scale if {@code shift >= 0}; NOP NOP + SACK-permitted if {@code sack}; then timestamps. */
-    private static byte[] synOptions(final int mss, final int shift, final boolean sack, final int tsval)
-    {
-        final byte[] o = new byte[4 + (shift >= 0 ? 4 : 0) + (sack ? 4 : 0) + (tsval != 0 ? 12 : 0)];
-        o[0] = 2;
-        o[1] = 4;
-        MemorySegment.ofArray(o).set(U16, 2, (short)mss);
-        int at = 4;
-        if (shift >= 0)
-        {
-            o[at] = 1;
-            o[at + 1] = 3;
-            o[at + 2] = 3;
-            o[at + 3] = (byte)shift;
-            at += 4;
-        }
-        if (sack)
-        {
-            o[at] = 1;
-            o[at + 1] = 1;
-            o[at + 2] = 4;
-            o[at + 3] = 2;
-            at += 4;
-        }
-        if (tsval != 0)
-        {
-            System.arraycopy(ts(tsval, 0), 0, o, at, 12);
-        }
-        return o;
-    }
-
-    private static int u32(final byte[] frame, final int at)
-    {
-        return MemorySegment.ofArray(frame).get(U32, at);
-    }
-
-    private static int seqOf(final byte[] frame)
-    {
-        return u32(frame, 34 + 4);
-    }
-
-    private static int ackOf(final byte[] frame)
-    {
-        return u32(frame, 34 + 8);
-    }
-
-    private static int flagsOf(final byte[] frame)
-    {
-        return frame[34 + 13] & 0xFF;
     }
 
     private static int srcPortOf(final byte[] frame)

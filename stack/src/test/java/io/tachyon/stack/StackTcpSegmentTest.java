@@ -1,5 +1,9 @@
 package io.tachyon.stack;
 
+import static io.tachyon.stack.Frames.ackOf;
+import static io.tachyon.stack.Frames.flagsOf;
+import static io.tachyon.stack.Frames.seqOf;
+import static io.tachyon.stack.Frames.ts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -25,7 +29,6 @@ import io.tachyon.wire.TcpFlyweight;
 class StackTcpSegmentTest
 {
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
-    private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     private static final int PEER_PORT = 5000;
     private static final int IRS = 1000;
 
@@ -36,73 +39,13 @@ class StackTcpSegmentTest
     private static byte[] tcp(final int seq, final int ack, final int flags, final int window, final byte[] options,
         final byte[] payload)
     {
-        final int header = 20 + options.length;
-        final byte[] bytes = new byte[header + payload.length];
-        final MemorySegment s = MemorySegment.ofArray(bytes);
-        System.arraycopy(options, 0, bytes, 20, options.length);
-        System.arraycopy(payload, 0, bytes, header, payload.length);
-        final TcpFlyweight t = new TcpFlyweight().wrapForWrite(s, 0, bytes.length);
-        t.sourcePort(PEER_PORT).destinationPort(80).sequenceNumber(seq).acknowledgmentNumber(ack)
-            .dataOffset(header / 4).flags(flags).window(window).checksum(0).urgentPointer(0);
-        t.checksum(t.computeChecksum(Frames.IP_B, Frames.IP_A));
-        return Frames.ip().protocol(6).payload(bytes).frame();
-    }
-
-    /** NOP NOP Timestamps. */
-    private static byte[] ts(final int tsval, final int tsecr)
-    {
-        final byte[] o = new byte[12];
-        final MemorySegment s = MemorySegment.ofArray(o);
-        o[0] = 1;
-        o[1] = 1;
-        o[2] = 8;
-        o[3] = 10;
-        s.set(U32, 4, tsval);
-        s.set(U32, 8, tsecr);
-        return o;
+        return Frames.tcp(PEER_PORT, 80, seq, ack, flags, window, options, payload);
     }
 
     /** MSS, then NOP + window scale if shift >= 0, then NOP NOP + timestamps if tsval != 0. */
     private static byte[] synOptions(final int mss, final int shift, final int tsval)
     {
-        final byte[] o = new byte[4 + (shift >= 0 ? 4 : 0) + (tsval != 0 ? 12 : 0)];
-        o[0] = 2;
-        o[1] = 4;
-        MemorySegment.ofArray(o).set(U16, 2, (short)mss);
-        int at = 4;
-        if (shift >= 0)
-        {
-            o[at] = 1;
-            o[at + 1] = 3;
-            o[at + 2] = 3;
-            o[at + 3] = (byte)shift;
-            at += 4;
-        }
-        if (tsval != 0)
-        {
-            System.arraycopy(ts(tsval, 0), 0, o, at, 12);
-        }
-        return o;
-    }
-
-    private static int u32(final byte[] frame, final int at)
-    {
-        return MemorySegment.ofArray(frame).get(U32, at);
-    }
-
-    private static int seqOf(final byte[] frame)
-    {
-        return u32(frame, 34 + 4);
-    }
-
-    private static int ackOf(final byte[] frame)
-    {
-        return u32(frame, 34 + 8);
-    }
-
-    private static int flagsOf(final byte[] frame)
-    {
-        return frame[34 + 13] & 0xFF;
+        return Frames.synOptions(mss, shift, false, tsval);
     }
 
     private static int payloadOf(final byte[] frame)

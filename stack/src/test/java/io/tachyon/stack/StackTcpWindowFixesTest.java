@@ -1,5 +1,6 @@
 package io.tachyon.stack;
 
+import static io.tachyon.stack.Frames.seqOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,7 +29,6 @@ import io.tachyon.wire.TcpFlyweight;
 class StackTcpWindowFixesTest
 {
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
-    private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     private static final int IRS = 1000;
     private static final long SECOND = 1_000_000_000L;
 
@@ -39,14 +39,7 @@ class StackTcpWindowFixesTest
     private static byte[] tcp(final int seq, final int ack, final int flags, final int window, final byte[] options,
         final int payload)
     {
-        final int header = 20 + options.length;
-        final byte[] bytes = new byte[header + payload];
-        System.arraycopy(options, 0, bytes, 20, options.length);
-        final TcpFlyweight t = new TcpFlyweight().wrapForWrite(MemorySegment.ofArray(bytes), 0, bytes.length);
-        t.sourcePort(5000).destinationPort(80).sequenceNumber(seq).acknowledgmentNumber(ack)
-            .dataOffset(header / 4).flags(flags).window(window).checksum(0).urgentPointer(0);
-        t.checksum(t.computeChecksum(Frames.IP_B, Frames.IP_A));
-        return Frames.ip().protocol(6).payload(bytes).frame();
+        return Frames.tcp(5000, 80, seq, ack, flags, window, options, new byte[payload]);
     }
 
     private static byte[] data(final int seq, final int ack, final int window, final int payload)
@@ -57,23 +50,7 @@ class StackTcpWindowFixesTest
     /** MSS 1460, and NOP NOP SACK-permitted when asked. */
     private static byte[] synOptions(final boolean sack)
     {
-        final byte[] o = new byte[sack ? 8 : 4];
-        o[0] = 2;
-        o[1] = 4;
-        MemorySegment.ofArray(o).set(U16, 2, (short)1460);
-        if (sack)
-        {
-            o[4] = 1;
-            o[5] = 1;
-            o[6] = 4;
-            o[7] = 2;
-        }
-        return o;
-    }
-
-    private static int seqOf(final byte[] frame)
-    {
-        return MemorySegment.ofArray(frame).get(U32, 34 + 4);
+        return Frames.synOptions(1460, -1, sack, 0);
     }
 
     private static int payloadOf(final byte[] frame)

@@ -2,15 +2,10 @@ package io.tachyon.driver.afxdp;
 
 import io.tachyon.tcp.TcpSocket;
 import io.tachyon.tcp.TcpState;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -29,43 +24,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Tag("privileged")
 @Tag("slow")
-class TcpClientInteropTest
+class TcpClientInteropTest extends SocatStreamTestBase
 {
     private static final int PORT = 7200;
-    private static VethPair pair;
-
-    @TempDir
-    static Path directory;
-
-    @BeforeAll
-    static void createPair()
-    {
-        Privileged.requireTools("ip", "socat", "ethtool");
-        pair = VethPair.create(true);
-    }
-
-    @AfterAll
-    static void deletePair()
-    {
-        if (pair != null)
-        {
-            pair.close();
-        }
-    }
-
-    private static String sha256(final Path file) throws IOException, NoSuchAlgorithmException
-    {
-        final MessageDigest digest = MessageDigest.getInstance("SHA-256");
-        final byte[] buffer = new byte[1 << 16];
-        try (InputStream in = Files.newInputStream(file))
-        {
-            for (int n = in.read(buffer); n >= 0; n = in.read(buffer))
-            {
-                digest.update(buffer, 0, n);
-            }
-        }
-        return HexFormat.of().formatHex(digest.digest());
-    }
 
     /** The Tachyon client: connects (again while refused), writes its stream, half-closes, reads to the end. */
     private static final class Client
@@ -162,16 +123,7 @@ class TcpClientInteropTest
         final long mib = Long.getLong("tachyon.afxdp.clientMiB", 64L);
         final Path fromLinux = directory.resolve("from-linux.bin");
         final Path toLinux = directory.resolve("to-linux.bin");
-        final SplittableRandom random = new SplittableRandom(20_261_122L);
-        final byte[] block = new byte[1 << 20];
-        try (OutputStream os = Files.newOutputStream(fromLinux))
-        {
-            for (long i = 0; i < mib; i++)
-            {
-                random.nextBytes(block);
-                os.write(block);
-            }
-        }
+        writeRandom(fromLinux, mib);
         // socat's child sends the file (in the background: sh gives background jobs /dev/null as stdin, so the
         // reader must be the foreground cat) and writes what arrives to a file; its stdout (the connection)
         // closes, and so the FIN goes out, only when both are done

@@ -2,21 +2,13 @@ package io.tachyon.driver.afxdp;
 
 import io.tachyon.tcp.TcpListener;
 import io.tachyon.tcp.TcpSocket;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
-import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -28,43 +20,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Tag("privileged")
 @Tag("slow")
-class TcpEchoInteropTest
+class TcpEchoInteropTest extends SocatStreamTestBase
 {
     private static final int PORT = 7100;
-    private static VethPair pair;
-
-    @TempDir
-    static Path directory;
-
-    @BeforeAll
-    static void createPair()
-    {
-        Privileged.requireTools("ip", "socat", "ethtool");
-        pair = VethPair.create(true);
-    }
-
-    @AfterAll
-    static void deletePair()
-    {
-        if (pair != null)
-        {
-            pair.close();
-        }
-    }
-
-    private static String sha256(final Path file) throws IOException, NoSuchAlgorithmException
-    {
-        final MessageDigest digest = MessageDigest.getInstance("SHA-256");
-        final byte[] buffer = new byte[1 << 16];
-        try (InputStream in = Files.newInputStream(file))
-        {
-            for (int n = in.read(buffer); n >= 0; n = in.read(buffer))
-            {
-                digest.update(buffer, 0, n);
-            }
-        }
-        return HexFormat.of().formatHex(digest.digest());
-    }
 
     /** Echoes every connection's bytes back; closes its side after the peer's FIN once all is written. */
     private static final class EchoServer
@@ -151,16 +109,7 @@ class TcpEchoInteropTest
         final long retransmitted;
         final Path in = directory.resolve("in.bin");
         final Path out = directory.resolve("out.bin");
-        final SplittableRandom random = new SplittableRandom(20_261_122L);
-        final byte[] block = new byte[1 << 20];
-        try (OutputStream os = Files.newOutputStream(in))
-        {
-            for (long i = 0; i < mib; i++)
-            {
-                random.nextBytes(block);
-                os.write(block);
-            }
-        }
+        writeRandom(in, mib);
         try (TachyonOnVeth tachyon = new TachyonOnVeth(pair, directory))
         {
             final EchoServer server = new EchoServer(tachyon.stack.tcp().listen(PORT, 4));

@@ -1,16 +1,18 @@
-package io.tachyon.udp;
+package io.tachyon.time;
 
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A stateless back-off for the blocking channel calls: the caller keeps the step in a local variable, so several
- * threads may back off at once without sharing state and nothing allocates. Spins first, then yields, then parks
- * for growing periods up to {@value #MAX_PARK_NS} ns (like Agrona's {@code BackoffIdleStrategy}).
+ * A stateless back-off for the blocking channel calls of TCP and UDP: the caller keeps the step in a local
+ * variable, so several threads may back off at once without sharing state and nothing allocates. Spins first, then
+ * yields, then parks for growing periods up to {@value #MAX_PARK_NS} ns (like Agrona's {@code BackoffIdleStrategy}).
+ * <p>
+ * Usage: {@code int step = 0; while (!ready()) { step = Backoff.idle(step); }}
  */
-final class Backoff
+public final class Backoff
 {
-    /** The longest park. */
-    static final long MAX_PARK_NS = 100_000L;
+    /** The longest park, in nanoseconds. */
+    public static final long MAX_PARK_NS = 100_000L;
 
     private static final int SPINS = 100;
     private static final int YIELDS = 100;
@@ -21,12 +23,13 @@ final class Backoff
     }
 
     /**
-     * Idles once.
+     * Idles once: spins while {@code step < 100}, yields while {@code step < 200}, else parks for
+     * {@code min(MAX_PARK_NS, 1 us << (step - 200))}.
      *
      * @param step how many times the caller has idled in this wait (0 at first).
      * @return the next step.
      */
-    static int idle(final int step)
+    public static int idle(final int step)
     {
         if (step < SPINS)
         {
