@@ -165,4 +165,44 @@ public final class DriverLifecycle
         return new DriverException(DriverException.Reason.ILLEGAL_STATE,
             driverName + ": " + operation + " needs state " + needed + ", state is " + state);
     }
+
+    /**
+     * What a data-path call that hit released memory because {@link #close()} ran on another thread reports: an
+     * {@link DriverException.Reason#ILLEGAL_STATE} exception when the driver is closed; any other cause is a bug
+     * and is rethrown.
+     *
+     * @param queueName the queue, as it appears in the message.
+     * @param operation the call, as it appears in the message.
+     * @param cause     what the call ran into.
+     * @return the exception to throw.
+     * @throws IllegalStateException {@code cause}, when the driver is not closed.
+     */
+    public DriverException closedUnderneath(final String queueName, final String operation,
+        final IllegalStateException cause)
+    {
+        if (isClosed())
+        {
+            return new DriverException(DriverException.Reason.ILLEGAL_STATE,
+                queueName + ": " + operation + " ran into close(); state is CLOSED", cause);
+        }
+        throw cause;
+    }
+
+    /**
+     * The exception for a buffer handle the queue did not lend out (released twice, forged, or listed twice).
+     *
+     * @param queueName the queue, as it appears in the message.
+     * @param operation the call ("release", "transmit", ...).
+     * @param handle    the bad handle.
+     * @param index     its index in the batch.
+     * @return a {@link DriverException.Reason#BAD_ARGUMENT} exception naming all of them.
+     */
+    public static DriverException notLent(final String queueName, final String operation, final long handle,
+        final int index)
+    {
+        return new DriverException(DriverException.Reason.BAD_ARGUMENT,
+            queueName + ": " + operation + " of handle=" + handle + " (0x" + Long.toHexString(handle) + ") at index "
+                + index + ": the buffer is not lent out by this queue (released twice, forged, or listed twice)"
+                + (operation.equals("transmit") ? "; nothing was sent" : ""));
+    }
 }

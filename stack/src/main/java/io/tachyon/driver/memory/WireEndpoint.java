@@ -211,7 +211,7 @@ final class WireEndpoint implements PacketDriver, DriverQueue
         }
         catch (final IllegalStateException e)
         {
-            throw closedUnderneath("receive", e);
+            throw lifecycle.closedUnderneath(name, "receive", e);
         }
     }
 
@@ -223,7 +223,7 @@ final class WireEndpoint implements PacketDriver, DriverQueue
         final int buffer = bufferOf(handle);
         if (buffer < 0 || (bufferState[buffer] != LENT_RX && bufferState[buffer] != LENT_TX))
         {
-            throw notLent("release", handle, index);
+            throw DriverLifecycle.notLent(name, "release", handle, index);
         }
         bufferState[buffer] = FREE;
         freeStack[freeCount++] = buffer;
@@ -253,7 +253,7 @@ final class WireEndpoint implements PacketDriver, DriverQueue
         }
         catch (final IllegalStateException e)
         {
-            throw closedUnderneath("acquire", e);
+            throw lifecycle.closedUnderneath(name, "acquire", e);
         }
     }
 
@@ -294,7 +294,7 @@ final class WireEndpoint implements PacketDriver, DriverQueue
         }
         catch (final IllegalStateException e)
         {
-            throw closedUnderneath("transmit", e);
+            throw lifecycle.closedUnderneath(name, "transmit", e);
         }
     }
 
@@ -313,7 +313,7 @@ final class WireEndpoint implements PacketDriver, DriverQueue
                 final int buffer = bufferOf(handle);
                 if (buffer < 0 || (bufferState[buffer] != LENT_RX && bufferState[buffer] != LENT_TX))
                 {
-                    throw notLent("transmit", handle, checked);
+                    throw DriverLifecycle.notLent(name, "transmit", handle, checked);
                 }
                 final int length = batch.length(checked);
                 if (length < MIN_FRAME || length > maxFrameLength)
@@ -341,23 +341,5 @@ final class WireEndpoint implements PacketDriver, DriverQueue
             return -1;
         }
         return (int) (handle / frameSize);
-    }
-
-    private DriverException notLent(final String operation, final long handle, final int index)
-    {
-        return new DriverException(DriverException.Reason.BAD_ARGUMENT,
-            name + ": " + operation + " of handle=" + handle + " (0x" + Long.toHexString(handle) + ") at index "
-                + index + ": the buffer is not lent out by this queue (released twice, forged, or listed twice)"
-                + (operation.equals("transmit") ? "; nothing was sent" : ""));
-    }
-
-    private DriverException closedUnderneath(final String operation, final IllegalStateException cause)
-    {
-        if (lifecycle.isClosed())
-        {
-            return new DriverException(DriverException.Reason.ILLEGAL_STATE,
-                name + ": " + operation + " ran into close(); state is CLOSED", cause);
-        }
-        throw cause;
     }
 }

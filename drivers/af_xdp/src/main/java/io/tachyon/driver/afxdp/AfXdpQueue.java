@@ -421,7 +421,7 @@ final class AfXdpQueue implements DriverQueue
         }
         catch (final IllegalStateException e)
         {
-            throw closedUnderneath("receive", e);
+            throw lifecycle.closedUnderneath(name, "receive", e);
         }
     }
 
@@ -446,7 +446,7 @@ final class AfXdpQueue implements DriverQueue
         final int chunk = chunkOf(handle);
         if (chunk < 0 || state[chunk] != LENT)
         {
-            throw notLent("release", handle, index);
+            throw DriverLifecycle.notLent(name, "release", handle, index);
         }
         free(chunk);
     }
@@ -490,7 +490,7 @@ final class AfXdpQueue implements DriverQueue
         }
         catch (final IllegalStateException e)
         {
-            throw closedUnderneath("acquire", e);
+            throw lifecycle.closedUnderneath(name, "acquire", e);
         }
     }
 
@@ -527,7 +527,7 @@ final class AfXdpQueue implements DriverQueue
         }
         catch (final IllegalStateException e)
         {
-            throw closedUnderneath("transmit", e);
+            throw lifecycle.closedUnderneath(name, "transmit", e);
         }
     }
 
@@ -624,7 +624,7 @@ final class AfXdpQueue implements DriverQueue
                 final int chunk = chunkOf(handle);
                 if (chunk < 0 || state[chunk] != LENT)
                 {
-                    throw notLent("transmit", handle, checked);
+                    throw DriverLifecycle.notLent(name, "transmit", handle, checked);
                 }
                 final int length = batch.length(checked);
                 if (length < MIN_FRAME || length > maxFrameLength)
@@ -659,24 +659,6 @@ final class AfXdpQueue implements DriverQueue
             return -1;
         }
         return (int) (handle / frameSize);
-    }
-
-    private DriverException notLent(final String operation, final long handle, final int index)
-    {
-        return new DriverException(DriverException.Reason.BAD_ARGUMENT,
-            name + ": " + operation + " of handle=" + handle + " (0x" + Long.toHexString(handle) + ") at index "
-                + index + ": the buffer is not lent out by this queue (released twice, forged, or listed twice)"
-                + (operation.equals("transmit") ? "; nothing was sent" : ""));
-    }
-
-    private DriverException closedUnderneath(final String operation, final IllegalStateException cause)
-    {
-        if (lifecycle.isClosed())
-        {
-            return new DriverException(DriverException.Reason.ILLEGAL_STATE,
-                name + ": " + operation + " ran into close(); state is CLOSED", cause);
-        }
-        throw cause;
     }
 
     // -------------------------------------------------------------------------------------------- statistics
