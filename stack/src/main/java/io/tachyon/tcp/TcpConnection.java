@@ -1622,19 +1622,17 @@ final class TcpConnection
             }
             else if (unsent > 0 && canSend())
             {
-                // sender SWS override (RFC 9293 §3.8.6.2.1): send what the window allows, even if less than an MSS
-                final int length = (int)Math.min(Math.min(mss, unsent), sndWnd & 0xFFFF_FFFFL);
-                final boolean fin = sendQueue.finQueued() && length == unsent;
-                if (sendData(sndNxt, length, fin, nowNs))
+                // nothing in flight and a usable window left unused (a lost window update, or sender SWS avoidance
+                // with the override timer off): the same override as the timer's; a corked segment waits for its
+                // ceiling
+                if (!corked)
                 {
-                    swsOverrides++;
-                    tcp.counters.increment(TcpCounter.SWS_OVERRIDES);
-                    sndNxt += length + (fin ? 1 : 0);
-                    sendQueue.sent(sndNxt);
-                    sndMax = sndNxt;
-                    scoreboard.onTransmit(sndMax);
+                    overrideHeldPartial(nowNs);
                 }
-                armRto(nowNs);
+                if (rtoAt == NONE && sndUna == sndMax)
+                {
+                    armRto(nowNs);
+                }
             }
             return;
         }
@@ -1957,6 +1955,18 @@ final class TcpConnection
         }
     }
 
+    /** The sender SWS override (RFC 9293 §3.8.6.2.1): sends what Nagle or SWS avoidance held, counted when sent. */
+    private void overrideHeldPartial(final long nowNs)
+    {
+        final int sentBefore = sndMax;
+        pushPartial(nowNs);
+        if (sndMax != sentBefore)
+        {
+            swsOverrides++;
+            tcp.counters.increment(TcpCounter.SWS_OVERRIDES);
+        }
+    }
+
     /** Sends a partial segment that cork, Nagle or SWS avoidance would hold (uncork, cork ceiling, override). */
     private void pushPartial(final long nowNs)
     {
@@ -2003,13 +2013,7 @@ final class TcpConnection
         if (overrideAt != NONE && nowNs - overrideAt >= 0)
         {
             overrideAt = NONE;
-            final long sentBefore = sndMax;
-            pushPartial(nowNs);
-            if (sndMax != sentBefore)
-            {
-                swsOverrides++;
-                tcp.counters.increment(TcpCounter.SWS_OVERRIDES);
-            }
+            overrideHeldPartial(nowNs);
         }
         if (keepaliveAt != NONE && nowNs - keepaliveAt >= 0)
         {

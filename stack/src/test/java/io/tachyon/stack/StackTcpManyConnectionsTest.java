@@ -16,6 +16,7 @@ import io.tachyon.tcp.TcpConfig;
 import io.tachyon.tcp.TcpListener;
 import io.tachyon.tcp.TcpSocket;
 import io.tachyon.tcp.TcpState;
+import io.tachyon.time.SystemClock;
 
 /**
  * Many concurrent connections between two stacks on one thread (virtual clock): open them all, exchange data on
@@ -62,7 +63,8 @@ class StackTcpManyConnectionsTest
         final TcpConfig config = new TcpConfig(tcp.maxConnections(), tcp.sendBufferBytes(),
             tcp.receiveBufferBytes(), tcp.timeWaitNs(), tcp.delayedAckNs(), tcp.retries(), tcp.synRetries(),
             tcp.congestionControl(), tcp.windowScaling(), tcp.sack(), tcp.timestamps(), 8);
-        final long started = System.nanoTime();
+        final SystemClock wallClock = new SystemClock();
+        final long started = wallClock.nanoTime();
         try (StackPair pair = new StackPair(counters, MemoryWireConfig.DEFAULT,
             c -> c.tcp(config).ephemeralPorts(1024, 65_535), c -> c.tcp(config).ephemeralPorts(1024, 65_535)))
         {
@@ -142,7 +144,7 @@ class StackTcpManyConnectionsTest
             final double nativePerEnd = config.sendBufferBytes() + config.receiveBufferBytes();
             System.out.printf(Locale.ROOT, "%d idle established TCP connections: %.0f heap bytes and %.0f native bytes"
                 + " (%d-byte send and receive buffers) per connection end, %.1f s%n", n, heapPerEnd, nativePerEnd,
-                BUFFER, (System.nanoTime() - started) / 1e9);
+                BUFFER, (wallClock.nanoTime() - started) / 1e9);
             // close: the clients first (they go through TIME-WAIT), the servers once they read the end of stream
             for (int start = 0; start < n; start += BATCH)
             {

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -184,6 +185,33 @@ class StackTcpOptionsTest
             assertFalse(s[0].corked());
             assertEquals(1, pair.tapA.dataSegments().size());
             assertEquals(uncorked, pair.tapA.dataSegments().get(0).timeNs());
+        }
+    }
+
+    @Test
+    void shouldHoldACorkedPartialSegmentPastTheRetransmissionTimeoutUntilTheCeiling()
+    {
+        final TcpSocketDefaults linux = TcpSocketDefaults.LINUX;
+        final TcpSocketDefaults longCork = new TcpSocketDefaults(linux.keepalive(), linux.keepIdleNs(),
+            linux.keepIntervalNs(), linux.keepCount(), linux.nodelay(), linux.lingerNs(), linux.overrideTimeoutNs(),
+            SECOND);
+        final UnaryOperator<StackConfig.Builder> config = c -> c.tcp(TcpConfig.DEFAULT.withSocketDefaults(longCork));
+        try (TapPair pair = new TapPair(dir, config, config))
+        {
+            pair.idleStepNs = MS / 10;
+            final TcpSocket[] s = pair.connect(80);
+            s[0].cork(true);
+            pair.tapA.sent.clear();
+            final long start = pair.clock.nanoTime();
+            assertEquals(100, s[0].write(new byte[100], 0, 100));
+            pair.run(900 * MS);
+            assertTrue(s[0].rtoNs() < 900 * MS, "the retransmission timer (armed while data waits) fired meanwhile");
+            assertTrue(pair.tapA.dataSegments().isEmpty(), "nothing in flight, but the corked segment still waits");
+            pair.run(200 * MS);
+            final List<TapDriver.Segment> data = pair.tapA.dataSegments();
+            assertEquals(1, data.size());
+            assertEquals(100, data.get(0).payload());
+            assertNear(start + SECOND, data.get(0).timeNs(), "the configured 1 s cork ceiling");
         }
     }
 
